@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (audit/api area)
     "django_filters",
     "django_tables2",
     "django_htmx",
@@ -53,6 +54,8 @@ INSTALLED_APPS += EGOV_ADDONS
 if TESTING:
     # A real OIDC provider for the single-sign-on tests (tests/oidc_provider).
     INSTALLED_APPS += ["oauth2_provider"]
+    # A small app with an FSM model for the workflow/inbox tests (tests/testapp).
+    INSTALLED_APPS += ["tests.testapp"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -127,7 +130,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "egov_base.security.validators.ComplexityValidator"},
+    {"NAME": "egov_base.security.validators.PasswordHistoryValidator"},
 ]
+# Password history (no reuse of the last N) and expiry (must change after N days; 0 = never).
+PASSWORD_HISTORY_COUNT = config.get_int("PASSWORD_HISTORY_COUNT", 5)
+PASSWORD_EXPIRY_DAYS = config.get_int("PASSWORD_EXPIRY_DAYS", 90)
+# Audit: record every /api/v1/ call (one INSERT per call); trust X-Forwarded-For only behind our own proxy.
+AUDIT_API_CALLS = config.get_bool("AUDIT_API_CALLS", True)
+AUDIT_TRUST_X_FORWARDED_FOR = config.get_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
 SESSION_COOKIE_AGE = config.get_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the age counts from the last request
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -152,6 +162,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "egov_base/auth/locked.html"
 AXES_ENABLED = True
+AXES_LOCKOUT_CALLABLE = "egov_base.security.lockout.lockout_response"  # Chinese page, JSON for /api/
+# Only trust X-Forwarded-For behind our own proxy (else a client could dodge the IP lockout by forging it).
+AXES_IPWARE_META_PRECEDENCE_ORDER = (["HTTP_X_FORWARDED_FOR"] if AUDIT_TRUST_X_FORWARDED_FOR else []) + ["REMOTE_ADDR"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -180,6 +193,9 @@ OIDC_OP_JWKS_ENDPOINT = config.get("OIDC_OP_JWKS_ENDPOINT", "")
 OIDC_RP_SCOPES = config.get("OIDC_RP_SCOPES", "openid email profile phone")
 OIDC_CREATE_USER = config.get_bool("OIDC_CREATE_USER", False)
 OIDC_VERIFY_SSL = config.get_bool("OIDC_VERIFY_SSL", True)
+OIDC_USE_PKCE = config.get_bool("OIDC_USE_PKCE", True)
+OIDC_OP_ISSUER = config.get("OIDC_OP_ISSUER", "")  # stored with linked identities
+OIDC_MATCH_BY = config.get_list("OIDC_MATCH_BY", ["username", "phone"])  # after the stored subject
 
 # Encryption at rest (ID-card numbers, encrypted attachments). Comma-separated Fernet keys; the first one
 # encrypts, all decrypt (key rotation). HMAC key for exact-match lookups of encrypted values.
@@ -224,6 +240,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = config.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 FILE_UPLOAD_MAX_MB = config.get_int("FILE_UPLOAD_MAX_MB", 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MB * 1024 * 1024
+# Encrypt attachments at rest unless their purpose says otherwise (egov_base.files).
+FILE_ENCRYPT_DEFAULT = config.get_bool("FILE_ENCRYPT_DEFAULT", False)
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -247,7 +265,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "政务“云、网、数、端”统一运营管理平台 接口 /api/v1/",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR" if False else None,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Celery ------------------------------------------------------------------------------------------
@@ -279,6 +301,9 @@ DINGTALK_APP_SECRET = config.get("DINGTALK_APP_SECRET", "")
 DINGTALK_AGENT_ID = config.get("DINGTALK_AGENT_ID", "")
 DINGTALK_ROBOT_WEBHOOK = config.get("DINGTALK_ROBOT_WEBHOOK", "")
 DINGTALK_ROBOT_SECRET = config.get("DINGTALK_ROBOT_SECRET", "")
+# Notification sending: Celery retries of transient failures (exponential back-off base, seconds).
+NOTIFY_MAX_RETRIES = config.get_int("NOTIFY_MAX_RETRIES", 5)
+NOTIFY_RETRY_BACKOFF = config.get_int("NOTIFY_RETRY_BACKOFF", 30)
 
 # --- reports -------------------------------------------------------------------------------------------
 # A TrueType (not CFF/OTF) CJK font embedded in PDFs. First existing path wins.

@@ -16,3 +16,5 @@ from .search.models import *  # noqa: F401,F403,E402
 from .integration.models import *  # noqa: F401,F403,E402
 from .reports.models import *  # noqa: F401,F403,E402
 from .generic.models import *  # noqa: F401,F403,E402
+from .auth.models import *  # noqa: F401,F403,E402
+from .api.models import *  # noqa: F401,F403,E402

@@ -1,2 +1,83 @@
+"""Template context of the three shells: menu, inbox and message counts, OIDC flag. Everything is lazy and
+computed at most once per request."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils.functional import cached_property
+
+log = logging.getLogger(__name__)
+
+
+class Shell:
+    def __init__(self, request):
+        self.request = request
+        self.user = getattr(request, "user", None)
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.user is not None and self.user.is_authenticated)
+
+    @cached_property
+    def menu(self):
+        if not self.authenticated:
+            return []
+        from .menu import menu_for
+
+        return menu_for(self.user, self.request.path)
+
+    @cached_property
+    def inbox_counts(self) -> dict:
+        if not self.authenticated:
+            return {}
+        try:
+            from egov_base.inbox.selectors import inbox_counts
+        except ImportError:
+            return {}
+        try:
+            counts = inbox_counts(self.user)
+        except Exception:  # a broken area must not break every page
+            log.exception("inbox_counts failed")
+            return {}
+        return counts if isinstance(counts, dict) else {"todo": counts}
+
+    @property
+    def todo_count(self) -> int:
+        return int(self.inbox_counts.get("todo") or 0)
+
+    @cached_property
+    def unread_count(self) -> int:
+        if not self.authenticated:
+            return 0
+        try:
+            from egov_base.notify.selectors import unread_count
+        except ImportError:
+            return 0
+        try:
+            return int(unread_count(self.user) or 0)
+        except Exception:
+            log.exception("unread_count failed")
+            return 0
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(getattr(settings, "OIDC_ENABLED", False))
+
+    @cached_property
+    def user_roles(self) -> str:
+        if not self.authenticated:
+            return ""
+        return "、".join(str(r) for r in getattr(self.user, "roles", []))
+
+
 def shell(request):
-    return {}
+    cached = getattr(request, "_egov_shell", None)
+    if cached is None:
+        cached = Shell(request)
+        try:
+            request._egov_shell = cached
+        except AttributeError:
+            pass
+    return {"shell": cached, "site_name": getattr(settings, "EGOV_SITE_NAME", None)}

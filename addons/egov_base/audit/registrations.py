@@ -1,0 +1,41 @@
+"""Menu entries (系统管理 > 日志管理) and the "历史" tab on every registered object's detail page."""
+
+from django.utils.translation import gettext_lazy as _
+
+PERM = "egov_base.view_auditentry"
+
+try:
+    from egov_base.ui.menu import MenuItem, register_menu
+
+    register_menu("system", _("系统管理"), "ti ti-settings", 900, items=[
+        MenuItem(_("日志管理"), "egov_base:audit_list", perm=PERM, order=80, icon="ti ti-history"),
+        MenuItem(_("日志统计"), "egov_base:audit_stats", perm=PERM, order=81, icon="ti ti-chart-bar"),
+        MenuItem(_("日志校验"), "egov_base:audit_verify", perm=PERM, order=82, icon="ti ti-shield-check"),
+        MenuItem(_("系统令牌"), "egov_base:api_token_list", perm="egov_base.view_systemtoken", order=85, icon="ti ti-key"),
+        MenuItem(_("接口文档"), "api-docs", perm="egov_base.view_systemtoken", order=86, icon="ti ti-api"),
+    ])
+except ImportError:  # pragma: no cover - ui area not installed
+    pass
+
+
+def _history_context(request, obj):
+    from .presentation import entry_changes
+    from .selectors import audit_history_for
+
+    entries = list(audit_history_for(obj, limit=100))
+    return {"history_entries": [{"entry": e, "changes": entry_changes(e)} for e in entries]}
+
+
+try:
+    from egov_base.generic.registry import register_detail_tab
+
+    register_detail_tab(
+        key="history",
+        label=_("历史"),
+        template="egov_base/audit/partials/history_tab.html",
+        context=_history_context,
+        order=20,
+        condition=lambda request, obj: request.user.has_perm(PERM),
+    )
+except ImportError:  # pragma: no cover - generic area not installed
+    pass

@@ -1,0 +1,35 @@
+"""Inbox registrations: notification events, periodic reminders, menu entry."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ..schedules import periodic
+
+periodic("inbox: due reminders", "egov_base.inbox.send_due_reminders", every_seconds=900,
+         description="待办临期（24 小时内）与超期提醒，每个阶段每条待办只提醒一次")
+
+try:
+    from egov_base.notify.services import register_event
+except ImportError:  # the notify area lands in parallel
+    register_event = None
+
+if register_event is not None:
+    register_event("inbox.task_assigned", _("新待办提醒"), subject="【待办】{{ task.title }}",
+                   body="您有一条新的待办事项：{{ task.title }}。{% if task.due_at %}请于 {{ task.due_at|date:'Y年n月j日 H:i' }} 前办理。{% endif %}",
+                   channels=["inapp", "email"])
+    register_event("inbox.task_due_soon", _("待办临期提醒"), subject="【即将到期】{{ task.title }}",
+                   body="待办事项“{{ task.title }}”将于 {{ task.due_at|date:'Y年n月j日 H:i' }} 到期，请尽快办理。",
+                   channels=["inapp", "email"])
+    register_event("inbox.task_overdue", _("待办超期提醒"), subject="【已超期】{{ task.title }}",
+                   body="待办事项“{{ task.title }}”已于 {{ task.due_at|date:'Y年n月j日 H:i' }} 超期，请立即办理。",
+                   channels=["inapp", "email", "sms"])
+
+try:
+    from egov_base.ui.menu import MenuItem, register_menu
+except ImportError:
+    register_menu = None
+
+if register_menu is not None:
+    try:
+        register_menu(MenuItem(key="inbox", label=_("我的待办"), url_name="egov_base:inbox", icon="ti ti-inbox", order=1))
+    except TypeError:  # menu API differs; the ui area links the inbox itself
+        pass

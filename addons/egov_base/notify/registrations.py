@@ -1,0 +1,32 @@
+"""Registrations of the notify area: its own events, menu entries, periodic dispatch of deferred sends."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ..schedules import periodic
+from .registry import register_event
+
+register_event(
+    "notify.test", _("测试通知"),
+    subject="测试通知：{{ title|default:'渠道连通性测试' }}",
+    body="{{ recipient }}，您好！这是一条来自政务统一运营管理平台的测试通知。{{ note }}",
+    sms="【测试】{{ recipient }}，这是平台的测试短信。",
+    channels=("inapp",),
+    sample_context={"title": "渠道连通性测试", "note": "收到即表示渠道正常。"},
+)
+
+periodic("egov_base.notify.dispatch_due", "egov_base.notify.dispatch_due", every_seconds=60,
+         description="发送免打扰结束的延后通知，补发丢失的队列任务")
+
+try:
+    from ..ui.menu import MenuItem, register_menu
+
+    register_menu("system", _("系统管理"), "ti ti-settings", 90, items=[
+        MenuItem(_("通知模板"), "egov_base:notify_templates", perm="egov_base.view_notificationtemplate", icon="ti ti-template", order=50),
+        MenuItem(_("通知发送记录"), "egov_base:notify_deliveries", perm="egov_base.view_delivery", icon="ti ti-send", order=51),
+    ])
+    register_menu("personal", _("个人中心"), "ti ti-user", 95, items=[
+        MenuItem(_("消息中心"), "egov_base:notify_messages", icon="ti ti-bell", order=10),
+        MenuItem(_("通知设置"), "egov_base:notify_preferences", icon="ti ti-adjustments", order=11),
+    ])
+except ImportError:
+    pass

@@ -1,0 +1,216 @@
+"""Login, logout, password change, language and the three home pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from . import selectors
+from .forms import EgovPasswordChangeForm, LoginForm
+
+
+def home_url_for(user) -> str:
+    """Where a user lands after login: backend "/" (also cockpit for now), portal "/portal/"."""
+    shell = getattr(user, "home_shell", "backend")
+    if shell == "portal":
+        return reverse("egov_base:portal_home")
+    return reverse("egov_base:home")
+
+
+def _set_language_cookie(response, language: str):
+    if language and language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "egov_base/auth/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return home_url_for(self.request.user)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return _set_language_cookie(response, getattr(form.get_user(), "language", ""))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["oidc_enabled"] = getattr(settings, "OIDC_ENABLED", False)
+        return ctx
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("egov_base:login")
+    http_method_names = ["post", "options"]
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "egov_base/auth/password_change.html"
+    form_class = EgovPasswordChangeForm
+    success_url = reverse_lazy("egov_base:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        fields = []
+        if hasattr(user, "must_change_password"):
+            user.must_change_password = False
+            fields.append("must_change_password")
+        if hasattr(user, "password_changed_at"):
+            user.password_changed_at = timezone.now()
+            fields.append("password_changed_at")
+        if fields:
+            user.save(update_fields=fields)
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["forced"] = bool(getattr(self.request.user, "must_change_password", False))
+        return ctx
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "egov_base/auth/password_change_done.html"
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language and remember it on the user (then Django's set_language)."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES) and hasattr(request.user, "language"):
+        if request.user.language != language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+    return django_set_language(request)
+
+
+def _shortcuts(user):
+    from .menu import menu_for
+
+    items = [i for m in menu_for(user) for i in m["items"] if i["url"] != "/"]
+    return items[:8]
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.home_shell == "portal" and not request.GET.get("backend"):
+        return redirect("egov_base:portal_home")
+    is_leader = user.home_shell == "cockpit" or user.has_role("centre_leader")
+    from ..content.selectors import article_latest
+
+    ctx = {
+        "todo": selectors.home_todo(user, 10),
+        "messages_latest": selectors.home_messages(user, 6),
+        "shortcuts": _shortcuts(user),
+        "is_leader": is_leader,
+        "headlines": selectors.leader_headlines(user) if is_leader else [],
+        "notices": article_latest(user=user, limit=5),
+        "now": timezone.now(),
+    }
+    return render(request, "egov_base/ui/home.html", ctx)
+
+
+PORTAL_SERVICES = [
+    # label, icon, url name (hidden when not installed), description
+    (_("云资源申请"), "ti ti-cloud", "egov_service_catalog:catalog", _("政务云主机、存储、数据库")),
+    (_("网络接入"), "ti ti-network", "egov_service_catalog:catalog", _("电子政务外网接入与变更")),
+    (_("机房托管"), "ti ti-server-2", "egov_service_catalog:catalog", _("机柜、上架与出入登记")),
+    (_("故障报修"), "ti ti-tool", "egov_helpdesk:ticket_new", _("7×24 小时服务台")),
+    (_("项目预审"), "ti ti-clipboard-check", "egov_project_review:proposal_list", _("信息化项目方案预审")),
+    (_("政策文件"), "ti ti-file-text", "egov_base:portal_article_list", _("政策、标准规范与通知公告")),
+]
+
+
+def _portal_services():
+    from django.urls import NoReverseMatch
+
+    out = []
+    for label, icon, name, desc in PORTAL_SERVICES:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            url = None
+        out.append({"label": label, "icon": icon, "url": url, "desc": desc})
+    return out
+
+
+@login_required
+def portal_home(request):
+    from ..content.models import Article
+    from ..content.selectors import article_latest
+
+    user = request.user
+    ctx = {
+        "notices": article_latest(user=user, limit=6, category=Article.Category.NOTICE),
+        "policies": article_latest(user=user, limit=6, category=Article.Category.POLICY),
+        "standards": article_latest(user=user, limit=4, category=Article.Category.STANDARD),
+        "services": _portal_services(),
+        "todo": selectors.home_todo(user, 8),
+    }
+    return render(request, "egov_base/ui/portal_home.html", ctx)
+
+
+@login_required
+def mobile_home(request):
+    from ..content.selectors import article_latest
+
+    ctx = {
+        "notices": article_latest(user=request.user, limit=5),
+        "todo": selectors.home_todo(request.user, 5),
+        "services": [s for s in _portal_services() if s["url"]],
+        "tab": "home",
+    }
+    return render(request, "egov_base/ui/mobile_home.html", ctx)
+
+
+@login_required
+def mobile_todo(request):
+    return render(request, "egov_base/ui/mobile_todo.html",
+                  {"todo": selectors.home_todo(request.user, 50), "tab": "todo"})
+
+
+@login_required
+def mobile_messages(request):
+    return render(request, "egov_base/ui/mobile_messages.html",
+                  {"messages_latest": selectors.home_messages(request.user, 50), "tab": "messages"})
+
+
+@login_required
+def mobile_me(request):
+    return render(request, "egov_base/ui/mobile_me.html", {"tab": "me"})
+
+
+@login_required
+def profile(request):
+    return render(request, "egov_base/ui/profile.html", {})
+
+
+def safe_next(request, default: str) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return nxt
+    return default
+
+
+def root_login_redirect(request):
+    return HttpResponseRedirect(reverse("egov_base:login") + (f"?{request.GET.urlencode()}" if request.GET else ""))

@@ -1,0 +1,232 @@
+#!/usr/bin/env python
+"""List-page and API benchmark against the bench database (run gen_data.py first).
+
+Starts gunicorn on 127.0.0.1 (DEBUG off, gthread workers suited to 2 cores), logs in as a district administrator
+(jj_admin, 锦江区) and a city administrator (city_admin), and drives with 50 concurrent clients:
+
+    list  /base/organizationcontact/?q=…&is_primary=…&sort=…&page=N     (generic list view, HTML)
+    api   /api/v1/egov_base/organizationcontact/?search=…&ordering=…&page=N
+
+then reports p50/p95/p99 latency, throughput and errors per scenario, and the SQL queries per page measured
+in-process (django.test.utils.CaptureQueriesContext, test client) against 1k and 100k contact rows.
+
+    .venv/bin/python scripts/bench/list_bench.py [--clients 50] [--requests 1500] [--duration 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _env  # noqa: E402
+
+PORT = int(os.environ.get("EGOV_BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+PASSWORD = "Egov@2026demo"
+SEARCHES = ["王", "李", "张", "科长", "主任", "+86138", "锦江", "局"]
+SORTS = ["name", "-name", "phone", "-created_at", "organization"]
+API_SORTS = ["name", "-name", "phone", "-id"]
+
+LIST_PATH = "/base/organizationcontact/"
+API_PATH = "/api/v1/egov_base/organizationcontact/"
+
+
+def list_url(i: int) -> str:
+    q = SEARCHES[i % len(SEARCHES)]
+    params = f"q={q}&sort={SORTS[i % len(SORTS)]}&page={1 + i % 5}"
+    if i % 3 == 0:
+        params += "&is_primary=false"
+    return f"{LIST_PATH}?{params}"
+
+
+def api_url(i: int) -> str:
+    return f"{API_PATH}?search={SEARCHES[i % len(SEARCHES)]}&ordering={API_SORTS[i % len(API_SORTS)]}&page={1 + i % 5}"
+
+
+# --- query counts (in-process, one database per process) ---------------------------------------------------
+def count_queries(dbname: str) -> dict:
+    _env.setup_django(dbname)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from egov_base.org.models import OrganizationContact, User
+
+    out = {"rows": OrganizationContact.objects.count()}
+    for username in ("city_admin", "jj_admin"):
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        for kind, url in (("list", list_url(1)), ("api", api_url(1))):
+            client.get(url)  # warm caches (menu, permissions) like a real session
+            with CaptureQueriesContext(connection) as ctx:
+                resp = client.get(url)
+            out[f"{kind}:{username}"] = {"status": resp.status_code, "queries": len(ctx.captured_queries)}
+    return out
+
+
+# --- load test -------------------------------------------------------------------------------------------------
+def login(username: str):
+    import requests
+
+    s = requests.Session()
+    r = s.get(f"{BASE}/login/", timeout=30)
+    token = s.cookies.get("csrftoken") or ""
+    m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.text)
+    if m:
+        token = m.group(1)
+    r = s.post(f"{BASE}/login/", data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+               headers={"Referer": f"{BASE}/login/"}, timeout=30, allow_redirects=False)
+    if r.status_code not in (302, 303) or "sessionid" not in s.cookies:
+        raise SystemExit(f"login as {username} failed: HTTP {r.status_code}")
+    return s.cookies.get_dict()
+
+
+def drive(name: str, url_for, cookies_by_user: dict, clients: int, total: int, duration: float) -> dict:
+    import requests
+
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    lock = threading.Lock()
+    counter = iter(range(total))
+    deadline = time.monotonic() + duration
+    users = list(cookies_by_user)
+
+    def worker(n: int):
+        s = requests.Session()
+        s.cookies.update(cookies_by_user[users[n % len(users)]])
+        while time.monotonic() < deadline:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            t = time.perf_counter()
+            try:
+                r = s.get(BASE + url_for(i), timeout=30, allow_redirects=False)
+                ok, key = r.status_code == 200, f"HTTP {r.status_code}"
+            except Exception as exc:  # noqa: BLE001 - counted as an error
+                ok, key = False, exc.__class__.__name__
+            dt = time.perf_counter() - t
+            with lock:
+                if ok:
+                    latencies.append(dt)
+                else:
+                    errors[key] = errors.get(key, 0) + 1
+
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    elapsed = time.monotonic() - t0
+    lat = sorted(latencies)
+
+    def pct(p):
+        return lat[min(len(lat) - 1, int(round(p / 100 * (len(lat) - 1))))] * 1000 if lat else float("nan")
+
+    return {
+        "name": name, "ok": len(lat), "errors": errors, "elapsed": elapsed, "rps": len(lat) / elapsed if elapsed else 0,
+        "p50": pct(50), "p95": pct(95), "p99": pct(99), "mean": statistics.mean(lat) * 1000 if lat else float("nan"),
+    }
+
+
+def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
+    env = _env.bench_env(_env.BENCH_DB)
+    root = _env.ROOT
+    if not (root / "staticfiles" / "staticfiles.json").exists():
+        print("collectstatic (DEBUG off needs the manifest) ...", flush=True)
+        subprocess.check_call([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=root, env=env)
+    log = open(root / "var" / "bench-gunicorn.log", "w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "egov.wsgi:application", "-b", f"127.0.0.1:{PORT}",
+         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread", "--timeout", "60",
+         "--log-level", "warning"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    import requests
+
+    for _ in range(120):
+        try:
+            requests.get(f"{BASE}/login/", timeout=2)
+            return proc
+        except requests.RequestException:
+            if proc.poll() is not None:
+                raise SystemExit("gunicorn exited, see var/bench-gunicorn.log")
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer, see var/bench-gunicorn.log")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=1500, help="requests per scenario (upper bound)")
+    parser.add_argument("--duration", type=float, default=60, help="seconds per scenario (upper bound)")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--queries-only", action="store_true")
+    parser.add_argument("--count-queries", metavar="DB", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.count_queries:
+        print(json.dumps(count_queries(args.count_queries)))
+        return 0
+
+    (_env.ROOT / "var").mkdir(exist_ok=True)
+    # Query counts at 1k and 100k rows, each in its own process.
+    qc = {}
+    for db in (_env.BENCH_DB + "_1k", _env.BENCH_DB):
+        out = subprocess.run([sys.executable, __file__, "--count-queries", db], capture_output=True, text=True,
+                             env=dict(os.environ))
+        if out.returncode:
+            print(out.stderr[-3000:], file=sys.stderr)
+            return 1
+        qc[db] = json.loads(out.stdout.strip().splitlines()[-1])
+
+    results = []
+    if not args.queries_only:
+        proc = start_gunicorn(args.workers, args.threads)
+        try:
+            cookies = {u: login(u) for u in ("jj_admin", "city_admin")}
+            drive("warm-up", list_url, cookies, 4, 40, 30)
+            results.append(drive("list page (HTML)", list_url, cookies, args.clients, args.requests, args.duration))
+            results.append(drive("API /api/v1", api_url, cookies, args.clients, args.requests, args.duration))
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+
+    print()
+    print(f"Load: {args.clients} concurrent clients, gunicorn {args.workers} workers x {args.threads} threads, "
+          f"{os.cpu_count()} CPUs, users jj_admin (district) + city_admin (city)")
+    print(f"{'scenario':<20} {'ok':>6} {'errors':>7} {'req/s':>8} {'mean ms':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for r in results:
+        print(f"{r['name']:<20} {r['ok']:>6} {sum(r['errors'].values()):>7} {r['rps']:>8.1f} {r['mean']:>8.0f} "
+              f"{r['p50']:>8.0f} {r['p95']:>8.0f} {r['p99']:>8.0f}" + (f"  {r['errors']}" if r["errors"] else ""))
+    print()
+    dbs = list(qc)
+    print("SQL queries per page (in-process test client):")
+    print(f"{'page / user':<24} " + " ".join(f"{qc[d]['rows']:>10,} rows" for d in dbs) + "   bounded")
+    ok = True
+    for key in [k for k in qc[dbs[0]] if k != "rows"]:
+        counts = [qc[d][key]["queries"] for d in dbs]
+        statuses = {qc[d][key]["status"] for d in dbs}
+        same = len(set(counts)) == 1 and statuses == {200}
+        ok &= same
+        print(f"{key:<24} " + " ".join(f"{c:>15}" for c in counts) + f"   {'yes' if same else 'NO'}"
+              + ("" if statuses == {200} else f"  (HTTP {sorted(statuses)})"))
+    failed = any(r["errors"] for r in results)
+    return 0 if ok and not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
