@@ -254,4 +254,4 @@ stop_private_redis() {
     [ -f "$VAR/redis/redis.pid" ] && kill "$(cat "$VAR/redis/redis.pid")" 2>/dev/null || true
 }
 
-manage() { (cd "$EGOV_ROOT" && "$PY" manage.py "$@"); }
+manage() { (cd "$EGOV_ROOT" && LOG_LEVEL="${EGOV_MANAGE_LOG_LEVEL:-WARNING}" "$PY" manage.py "$@"); }

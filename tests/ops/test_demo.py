@@ -7,6 +7,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 
 
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.mark.django_db
 def test_org_demo_is_idempotent_and_realistic():
     from egov_base.org import demo

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import email
+import logging
 import email.policy
 import socket
 import threading
 import time
 
 from aiosmtpd.controller import Controller
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP line at INFO
 
 
 def free_port(host: str = "127.0.0.1") -> int:

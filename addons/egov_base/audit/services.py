@@ -57,7 +57,7 @@ def record_event(
     object_id = ""
     object_repr = ""
     if obj is not None:
-        content_type = ContentType.objects.get_for_model(type(obj), for_concrete_model=False)
+        content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         object_id = "" if obj.pk is None else str(obj.pk)
         try:
             object_repr = str(obj)[:255]

@@ -140,15 +140,21 @@ def _office(i: int) -> str:
     return f"+8628{61880000 + i:08d}"
 
 
-def _org(code, name, short, kind, region, duties, parent=None, sort=0):
+def _org(code, name, short, kind, region, duties, parent=None, sort=0, **extra):
+    """Create or update one organisation; saves only when something changed (a second demo run writes nothing)."""
     from .models import Organization
 
     org = Organization.objects.filter(code=code).first()
+    wanted = {"name": name, "short_name": short, "kind": kind, "region_id": region.pk, "duties": duties,
+              "parent_id": parent.pk if parent else None, "sort": sort}
     if org is None:
         org = Organization(code=code)
-    org.name, org.short_name, org.kind, org.region, org.duties, org.parent, org.sort = (
-        name, short, kind, region, duties, parent, sort,
-    )
+        for key, value in extra.items():
+            setattr(org, key, value)
+    elif all(getattr(org, key) == value for key, value in wanted.items()):
+        return org
+    for key, value in wanted.items():
+        setattr(org, key, value)
     org.save()
     return org
 
@@ -172,15 +178,12 @@ def load_organizations() -> int:
     city = ensure_regions()
     i = 0
     for sort, (code, name, short, duties) in enumerate(CITY_DEPTS):
-        org = _org(code, name, short, Organization.Kind.CITY_DEPT, city, duties, sort=sort)
-        org.phone = org.phone or _office(i)
-        org.address = org.address or "成都市锦城大道366号"
-        org.save()
+        org = _org(code, name, short, Organization.Kind.CITY_DEPT, city, duties, sort=sort, phone=_office(i),
+                   address="成都市锦城大道366号")
         _contact(org, i)
         i += 1
-    centre = _org(CENTRE[0], CENTRE[1], CENTRE[2], Organization.Kind.CENTRE, city, CENTRE[3], sort=100)
-    centre.address = centre.address or "成都市高新区天府大道中段1268号"
-    centre.save()
+    centre = _org(CENTRE[0], CENTRE[1], CENTRE[2], Organization.Kind.CENTRE, city, CENTRE[3], sort=100,
+                  address="成都市高新区天府大道中段1268号", phone=_office(99))
     _contact(centre, i)
     i += 1
     for sort, (code, name, duties) in enumerate(CENTRE_UNITS):
@@ -203,10 +206,13 @@ def load_organizations() -> int:
 @transaction.atomic
 def load_users() -> int:
     """Create the demo users (one per built-in role and a few more); resets their password to DEMO_PASSWORD."""
+    from django.contrib.auth.hashers import make_password
+
     from .models import Organization, Role, User
     from .roles import sync_roles
 
     sync_roles()
+    password = make_password(DEMO_PASSWORD)  # one (slow, by design) hash shared by the demo users
     count = 0
     for username, name, role_code, org_code, position, mobile in DEMO_USERS:
         org = Organization.objects.filter(code=org_code).first()
@@ -221,7 +227,7 @@ def load_users() -> int:
         user.is_active = True
         user.is_staff = role_code == "sysadmin"
         user.is_superuser = role_code == "sysadmin"
-        user.set_password(DEMO_PASSWORD)
+        user.password = password
         user.must_change_password = False
         user.save()
         user.groups.add(role.group)

@@ -72,7 +72,7 @@ register(Region, ModelConfig(
 
 register(Organization, ModelConfig(
     menu="org", tree=True,
-    list_display=["name", "short_name", "code", "kind", "region", "parent", "phone", "is_active"],
+    list_display=["name", "short_name", "code", "kind", "region", "parent", "phone", "is_active", "created_at"],
     default_columns=["name", "code", "kind", "region", "is_active"],
     list_filter=["kind", "region", "is_active"],
     search_fields=["name", "short_name", "code"],

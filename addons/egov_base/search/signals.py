@@ -10,9 +10,14 @@ from django.db.models.signals import post_delete, post_save
 log = logging.getLogger(__name__)
 
 
-def _on_save(sender, instance, raw=False, **kwargs):
+_IGNORED_UPDATES = {"last_login", "password", "password_changed_at", "updated_at", "updated_by"}
+
+
+def _on_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw:
         return
+    if update_fields and set(update_fields) <= _IGNORED_UPDATES:
+        return  # e.g. a login touching last_login: nothing searchable changed
     pk, model = instance.pk, type(instance)
 
     def _run():

@@ -66,6 +66,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = EgovPasswordChangeForm
     success_url = reverse_lazy("egov_base:password_change_done")
 
+    def get_form_kwargs(self):
+        # the concrete User (not the request's lazy wrapper): password validators inspect type(user)
+        from django.contrib.auth import get_user_model
+
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = get_user_model()._default_manager.get(pk=self.request.user.pk)
+        return kwargs
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.user

@@ -83,7 +83,7 @@ class AvailableTransition:
     button: str = "primary"
 
 
-class WorkflowMixin:
+class WorkflowMixin(django_fsm.FSMModelMixin):
     """Mix into a model with one FSMField (usually ``state``) whose transitions are declared with
     ``egov_base.workflow.transition``."""
 

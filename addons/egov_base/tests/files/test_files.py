@@ -156,11 +156,12 @@ def test_versions_and_idempotency(orgs, users):
     v1 = services.attach(obj=obj, file=up("方案.docx", docx_bytes()), user=user)
     again = services.attach(obj=obj, file=up("方案.docx", v1.file.open("rb").read()), user=user)
     assert again.pk == v1.pk  # double submit duplicates nothing
-    v2 = services.add_version(attachment=v1.attachment, file=up("方案-修订.pdf", pdf_bytes()), user=user, comment="修订")
+    revised = pdf_bytes()
+    v2 = services.add_version(attachment=v1.attachment, file=up("方案-修订.pdf", revised), user=user, comment="修订")
     assert v2.version == 2
     v1.attachment.refresh_from_db()
     assert v1.attachment.current_version_id == v2.pk and v1.attachment.name == "方案-修订.pdf"
-    same = services.add_version(attachment=v1.attachment, file=up("方案-修订.pdf", pdf_bytes()), user=user)
+    same = services.add_version(attachment=v1.attachment, file=up("方案-修订.pdf", revised), user=user)
     assert same.pk == v2.pk
     assert AttachmentVersion.objects.filter(attachment=v1.attachment).count() == 2
     atts = list(attachments_for(obj, user))

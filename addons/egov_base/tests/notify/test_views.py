@@ -86,15 +86,19 @@ def test_template_screens(client, users):
     assert client.post(url, {"body": "x"}).status_code == 403
 
 
-def test_delivery_log_and_retry_permissions(client, users, settings):
+def test_delivery_log_and_retry_permissions(client, users, settings, django_capture_on_commit_callbacks):
     settings.SMS_API_URL = ""  # not configured: fails permanently
-    notify([users["dept_user"]], "test.ticket_assigned", CTX, channels=["sms"])
+    users["dept_user"].phone = "+8613980001111"
+    users["dept_user"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([users["dept_user"]], "test.ticket_assigned", CTX, channels=["sms"])
     d = Delivery.objects.get(channel="sms")
     assert d.status == Delivery.Status.FAILED and "SMS_API_URL" in d.last_error
     client.force_login(users["sysadmin"])
     resp = client.get("/notify/deliveries/", {"channel": "sms", "status": "failed"})
     assert resp.status_code == 200 and "SMS_API_URL" in resp.content.decode()
-    assert client.post(f"/notify/deliveries/{d.pk}/retry/").status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/notify/deliveries/{d.pk}/retry/").status_code == 302
     d.refresh_from_db()
     assert d.attempts == 2
     client.force_login(users["dept_user"])
