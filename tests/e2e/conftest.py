@@ -43,6 +43,12 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 DEFAULT_TIMEOUT_MS = 15_000
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """The users fixture hashes ten passwords per test; PBKDF2 at its production cost would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def _playwright():
     from playwright.sync_api import sync_playwright
@@ -124,11 +130,20 @@ def screenshot():
     return screenshot_to
 
 
+def login_url() -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    for name in ("login", "egov_base:login"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/login/"
+
+
 def login(page, username: str, password: str):
     """Log in through the login page; returns the page on the user's home."""
-    from django.urls import reverse
-
-    page.goto(reverse("login"))
+    page.goto(login_url())
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(password)
     with page.expect_navigation():

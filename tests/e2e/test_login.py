@@ -3,7 +3,7 @@ request leaving the machine."""
 
 import pytest
 
-from .conftest import has_cjk, login
+from .conftest import has_cjk, login, login_url
 
 pytestmark = pytest.mark.e2e
 
@@ -11,9 +11,7 @@ BACKEND_ROLES = ["sysadmin", "city_admin", "jj_admin", "dept_head", "reviewer", 
 
 
 def test_login_page_is_chinese_and_local(page, live_server, screenshot):
-    from django.urls import reverse
-
-    response = page.goto(reverse("login"))
+    response = page.goto(login_url())
     assert response is not None and response.ok
     assert has_cjk(page.locator("body").inner_text())
     assert page.locator("input[name=username]").is_visible()

@@ -68,18 +68,18 @@ class HttpPeer:
         self._thread: threading.Thread | None = None
 
     # --- scripting ------------------------------------------------------------------------------
-    def fail_first(self, n: int, status: int = 503, json=None, body=None) -> "HttpPeer":
+    def fail_first(self, n: int, status: int = 503, json=None, body=None) -> HttpPeer:
         with self._lock:
             self._queue.extend(_answer(status, json=json, body=body or b"unavailable") for _ in range(n))
         return self
 
-    def enqueue(self, status=200, json=None, body=None, headers=None, delay=0.0) -> "HttpPeer":
+    def enqueue(self, status=200, json=None, body=None, headers=None, delay=0.0) -> HttpPeer:
         """Answer the next request (whatever its path) with this, once."""
         with self._lock:
             self._queue.append(_answer(status, json=json, body=body, headers=headers, delay=delay))
         return self
 
-    def route(self, prefix: str, status=200, json=None, body=None, headers=None, delay=0.0) -> "HttpPeer":
+    def route(self, prefix: str, status=200, json=None, body=None, headers=None, delay=0.0) -> HttpPeer:
         """Answer every request whose path starts with ``prefix`` (longest prefix wins)."""
         with self._lock:
             self._routes = [r for r in self._routes if r[0] != prefix]
@@ -115,7 +115,7 @@ class HttpPeer:
                     return ans
             return self.default
 
-    def start(self) -> "HttpPeer":
+    def start(self) -> HttpPeer:
         peer = self
 
         class Handler(BaseHTTPRequestHandler):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import email
-import logging
 import email.policy
+import logging
 import socket
 import threading
 import time
@@ -21,7 +21,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class _Collector:
-    def __init__(self, peer: "SmtpPeer"):
+    def __init__(self, peer: SmtpPeer):
         self.peer = peer
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -52,7 +52,7 @@ class SmtpPeer:
         self.lock = threading.Lock()
         self._controller = Controller(_Collector(self), hostname=host, port=self.port)
 
-    def start(self) -> "SmtpPeer":
+    def start(self) -> SmtpPeer:
         self._controller.start()
         return self
 

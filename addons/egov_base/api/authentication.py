@@ -56,3 +56,5 @@ class SystemTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+from . import schema as _schema  # noqa: E402,F401  (registers the OpenAPI description)

@@ -6,7 +6,6 @@ import secrets
 
 from django.db import transaction
 
-from ..audit.services import record_event
 from .models import TOKEN_PREFIX, SystemToken, hash_token
 
 

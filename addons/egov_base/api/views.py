@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from ..org.models import Organization, User
 from ..scope import user_scope
 from .serializers import MeSerializer, OrganizationSerializer, UserSerializer, serializer_for
-from .viewsets import EgovModelViewSet
+from .viewsets import ApiContextMixin, EgovModelViewSet
 
 
 class OrganizationViewSet(EgovModelViewSet):
@@ -33,7 +33,7 @@ class UserViewSet(EgovModelViewSet):
     ordering_fields = ["username", "name", "date_joined"]
 
 
-class MeView(APIView):
+class MeView(ApiContextMixin, APIView):
     """当前用户：身份、单位、角色、数据范围与权限。"""
 
     permission_classes = [permissions.IsAuthenticated]

@@ -13,11 +13,24 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from ..context import get_context
 from ..scope import can_see, scope_queryset
 from .permissions import EgovModelPermissions
 
 
-class ScopedQuerysetMixin:
+class ApiContextMixin:
+    """After DRF authenticated the request, make that user the current user of the audit/created_by context
+    (the middleware only knew the session user)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        ctx = get_context()
+        if ctx is not None and getattr(request.user, "is_authenticated", False):
+            ctx.user = request.user
+            ctx.source = "api"
+
+
+class ScopedQuerysetMixin(ApiContextMixin):
     permission_classes = [EgovModelPermissions]
 
     def get_queryset(self):

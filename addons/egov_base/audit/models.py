@@ -158,8 +158,8 @@ def compute_hash(prev_hash: str, payload: dict) -> str:
 
 # Models of the security, auth and api areas live in their own packages; they are imported here so Django
 # registers them under the egov_base label (egov_base/models.py imports this module).
-from ..security.models import PasswordHistory  # noqa: E402,F401
-from ..auth.models import OIDCIdentity  # noqa: E402,F401
 from ..api.models import SystemToken  # noqa: E402,F401
+from ..auth.models import OIDCIdentity  # noqa: E402,F401
+from ..security.models import PasswordHistory  # noqa: E402,F401
 
 __all__ = ["AuditEntry", "PasswordHistory", "OIDCIdentity", "SystemToken"]

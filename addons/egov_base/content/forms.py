@@ -34,7 +34,7 @@ class ArticleForm(forms.ModelForm):
             self.fields["organization"].queryset = allowed_organizations(user).filter(is_active=True)
         if self.instance.pk:
             self.fields["districts"].initial = list(self.instance.districts.all())
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             w = field.widget
             if isinstance(w, forms.CheckboxInput):
                 w.attrs.setdefault("class", "form-check-input")

@@ -86,7 +86,7 @@ def sanitize_html(html: str) -> str:
     return parser.close()
 
 
-_HTML_HINT = re.compile(r"<\s*(p|div|br|h[1-6]|ul|ol|table|strong|a|img|span)\b", re.I)
+_HTML_HINT = re.compile(r"<\s*(p|div|br|h[1-6]|ul|ol|li|table|strong|em|b|i|u|a|img|span|pre|code|blockquote)\b", re.I)
 
 
 _BULLET = re.compile(r"^\s*[-*]\s+")

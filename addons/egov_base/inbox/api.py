@@ -1,12 +1,8 @@
 """JSON API of the inbox for other systems, always limited to the authenticated user's own tasks.
 
-Router lines (coordinator adds to egov_base/api/urls.py)::
+Routes are in ``inbox/api_urls.py``; egov_base/api/urls.py mounts them with one line before the router::
 
-    from egov_base.inbox import api as inbox_api
-    path("inbox/", inbox_api.InboxListView.as_view(), name="inbox_list"),
-    path("inbox/counts/", inbox_api.InboxCountsView.as_view(), name="inbox_counts"),
-    path("inbox/<int:pk>/claim/", inbox_api.TaskClaimView.as_view(), name="inbox_claim"),
-    path("inbox/<int:pk>/read/", inbox_api.TaskReadView.as_view(), name="inbox_read"),
+    path("v1/inbox/", include("egov_base.inbox.api_urls")),
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied

@@ -8,7 +8,7 @@ periodic("inbox: due reminders", "egov_base.inbox.send_due_reminders", every_sec
          description="待办临期（24 小时内）与超期提醒，每个阶段每条待办只提醒一次")
 
 try:
-    from egov_base.notify.services import register_event
+    from egov_base.notify.registry import register_event
 except ImportError:  # the notify area lands in parallel
     register_event = None
 
@@ -29,7 +29,6 @@ except ImportError:
     register_menu = None
 
 if register_menu is not None:
-    try:
-        register_menu(MenuItem(key="inbox", label=_("我的待办"), url_name="egov_base:inbox", icon="ti ti-inbox", order=1))
-    except TypeError:  # menu API differs; the ui area links the inbox itself
-        pass
+    register_menu("inbox", _("我的待办"), "ti ti-inbox", 1, items=[
+        MenuItem(_("待办事项"), "egov_base:inbox", order=1, icon="ti ti-inbox"),
+    ])

@@ -20,14 +20,15 @@ EVENT_DUE_SOON = "inbox.task_due_soon"
 EVENT_OVERDUE = "inbox.task_overdue"
 
 
-def _notify(recipients, event, context, obj=None):
-    """Send through the notify area when it exists; never fail the caller's write."""
+def _notify(recipients, event, context, obj=None, *, url="", key=None):
+    """Send through the notify area when it exists; never fail the caller's write. ``key`` makes a repeated
+    send a no-op on the notify side too."""
     try:
         from egov_base.notify.services import notify
     except ImportError:
         return False
     try:
-        notify(recipients, event, context, obj=obj)
+        notify(recipients, event, context, obj=obj, url=url or "", key=key)
     except Exception:  # a notification channel must never break a business write
         logger.exception("inbox notification %s failed", event)
     return True
@@ -111,7 +112,8 @@ def _notify_opened(ids):
     for task in Task.objects.filter(pk__in=ids, status=Task.Status.OPEN).select_related("assignee"):
         recipients = [task.assignee] if task.assignee_id else list(task_candidates(task)[:200])
         if recipients:
-            _notify(recipients, EVENT_ASSIGNED, {"task": task, "title": task.title, "url": task.url}, obj=task)
+            _notify(recipients, EVENT_ASSIGNED, {"task": task, "title": task.title, "url": task.url}, obj=task,
+                    url=task.url, key=f"inbox:{task.pk}:assigned")
 
 
 def _close(tasks, *, status, user=None, result=""):
@@ -212,6 +214,7 @@ def send_due_reminders(*, now=None, soon_hours: int = 24) -> dict:
                 task.save(update_fields=["reminded_stage"])
                 recipients = [task.assignee] if task.assignee_id else list(task_candidates(task)[:200])
                 ctx = {"task": task, "title": task.title, "url": task.url, "due_at": task.due_at}
-                transaction.on_commit(lambda r=recipients, e=event, c=ctx, t=task: _notify(r, e, c, obj=t))
+                transaction.on_commit(lambda r=recipients, e=event, c=ctx, t=task, n=name: _notify(
+                    r, e, c, obj=t, url=t.url, key=f"inbox:{t.pk}:{n}"))
             sent[name] += 1
     return sent

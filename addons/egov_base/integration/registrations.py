@@ -9,7 +9,7 @@ periodic("egov_base.integration.purge_call_log", "egov_base.integration.purge_ca
 
 try:
     from ..generic.registry import ModelConfig, register
-    from .models import ExternalSystem, IntegrationCall
+    from .models import ExternalSystem
 
     register(ExternalSystem, ModelConfig(
         menu="system",
@@ -29,5 +29,13 @@ try:
         MenuItem(_("接口管理"), "egov_base:integration_calls", perm="egov_base.view_integrationcall", icon="ti ti-plug-connected", order=60),
         MenuItem(_("外部系统"), "egov_base:externalsystem_list", perm="egov_base.view_externalsystem", icon="ti ti-server", order=61),
     ])
+except ImportError:
+    pass
+
+try:
+    from ..org.roles import grant
+
+    grant("ops_engineer", "egov_base.view_integrationcall", "egov_base.view_externalsystem")
+    grant("dept_head", "egov_base.view_integrationcall", "egov_base.view_externalsystem")
 except ImportError:
     pass

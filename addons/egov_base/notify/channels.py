@@ -16,7 +16,6 @@ import hashlib
 import hmac
 import json
 import smtplib
-import socket
 import time
 import uuid
 from urllib.parse import quote_plus
@@ -84,7 +83,7 @@ class EmailAdapter:
             if 400 <= exc.smtp_code < 500:
                 raise TransientError(f"SMTP {exc.smtp_code} {exc.smtp_error!r}") from exc
             raise PermanentError(f"SMTP {exc.smtp_code} {exc.smtp_error!r}") from exc
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, socket.timeout, OSError) as exc:
+        except (TimeoutError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, OSError) as exc:
             raise TransientError(f"SMTP connection: {exc}") from exc
         return msgid
 
@@ -187,7 +186,7 @@ class DingTalkAdapter:
 
 def robot_sign(secret: str, timestamp: str) -> str:
     """DingTalk robot signature: urlencoded base64(HMAC-SHA256(secret, f"{timestamp}\\n{secret}"))."""
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
     return quote_plus(base64.b64encode(digest))
 
 

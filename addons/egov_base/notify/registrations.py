@@ -14,6 +14,12 @@ register_event(
     sample_context={"title": "渠道连通性测试", "note": "收到即表示渠道正常。"},
 )
 
+register_event(
+    "notify.message", _("系统消息"),
+    subject="{{ title }}", body="{{ body }}", sms="{{ title }}", channels=("inapp",),
+    sample_context={"title": "政务云平台计划维护通知", "body": "11 月 30 日 00:00–04:00 进行存储扩容，期间部分云主机可能短暂中断。"},
+)
+
 periodic("egov_base.notify.dispatch_due", "egov_base.notify.dispatch_due", every_seconds=60,
          description="发送免打扰结束的延后通知，补发丢失的队列任务")
 
@@ -28,5 +34,14 @@ try:
         MenuItem(_("消息中心"), "egov_base:notify_messages", icon="ti ti-bell", order=10),
         MenuItem(_("通知设置"), "egov_base:notify_preferences", icon="ti ti-adjustments", order=11),
     ])
+except ImportError:
+    pass
+
+try:
+    from ..org.roles import grant
+
+    grant("service_desk", "egov_base.view_delivery", "egov_base.change_delivery", "egov_base.view_notificationtemplate")
+    grant("ops_engineer", "egov_base.view_delivery")
+    grant("dept_head", "egov_base.view_delivery", "egov_base.view_notificationtemplate")
 except ImportError:
     pass

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from ..validators import normalize_phone
 from .channels import PermanentError, TransientError, get_adapter
-from .models import Channel, Delivery, Message, NotificationPreference, NotificationTemplate
+from .models import Delivery, Message, NotificationPreference, NotificationTemplate
 from .registry import CHANNELS, EventSpec, get_event, register_event  # noqa: F401 - re-exported API
 from .rendering import TemplateError, check_template, render
 
@@ -165,8 +165,10 @@ def notify(recipients, event: str, context: dict | None = None, *, obj=None, cha
                 continue
             ctx = {**base_ctx, "recipient": user}
             pref = prefs.get(user.pk)
-            adapter = get_adapter(channel)
-            addr = adapter.address_for(user)
+            if channel == "dingtalk":  # the preference rows are already loaded: no query per user
+                addr = (pref.dingtalk_userid if pref is not None else "") or ""
+            else:
+                addr = get_adapter(channel).address_for(user)
             if channel != "inapp" and pref is not None and not urgent and event in (pref.muted_events or []):
                 make(channel, user, addr, ctx, S.SKIPPED, _("用户已设置不接收此类通知"))
             elif channel != "inapp" and pref is not None and channel in (pref.disabled_channels or []):

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -171,9 +172,9 @@ def delivery_list(request):
         d = form.cleaned_data
         filters = {k: d[k] for k in ("channel", "status", "event", "q") if d.get(k)}
         if d.get("since"):
-            filters["since"] = dt.datetime.combine(d["since"], dt.time.min).astimezone()
+            filters["since"] = timezone.make_aware(dt.datetime.combine(d["since"], dt.time.min))
         if d.get("until"):
-            filters["until"] = dt.datetime.combine(d["until"] + dt.timedelta(days=1), dt.time.min).astimezone()
+            filters["until"] = timezone.make_aware(dt.datetime.combine(d["until"] + dt.timedelta(days=1), dt.time.min))
     page = _page(request, selectors.delivery_list(user=request.user, **filters), 50)
     return render(request, "egov_base/notify/delivery_list.html", {
         "form": form, "page": page, "stats": selectors.delivery_stats(user=request.user),

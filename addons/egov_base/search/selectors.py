@@ -43,7 +43,7 @@ def build_tsquery(q: str) -> tuple[str, list[str]]:
                 alts = [_lexeme(w)]
                 if len(chars) > 1 and len(chars) == len(w):
                     alts.append("(" + " <-> ".join(_lexeme(c) for c in chars) + ")")
-                elif len(chars) == 1:
+                elif len(chars) == 1 and chars[0] != w:
                     alts.append(_lexeme(chars[0]))
                 term = "(" + " | ".join(alts) + ")"
             else:

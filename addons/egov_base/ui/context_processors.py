@@ -80,4 +80,4 @@ def shell(request):
             request._egov_shell = cached
         except AttributeError:
             pass
-    return {"shell": cached, "site_name": getattr(settings, "EGOV_SITE_NAME", None)}
+    return {"shell": cached}

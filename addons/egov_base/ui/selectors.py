@@ -42,8 +42,8 @@ def leader_headlines(user) -> list[dict]:
     from django.utils import timezone
     from django.utils.translation import gettext_lazy as _
 
-    from ..org.models import Organization, User
     from ..content.models import Article
+    from ..org.models import Organization, User
 
     month_start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return [

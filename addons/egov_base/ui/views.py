@@ -6,11 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -210,15 +208,3 @@ def mobile_me(request):
 @login_required
 def profile(request):
     return render(request, "egov_base/ui/profile.html", {})
-
-
-def safe_next(request, default: str) -> str:
-    nxt = request.POST.get("next") or request.GET.get("next")
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-        return nxt
-    return default
-
-
-def root_login_redirect(request):
-    return HttpResponseRedirect(reverse("egov_base:login") + (f"?{request.GET.urlencode()}" if request.GET else ""))

@@ -13,7 +13,7 @@ grant("dept_head", "egov_base.view_approvalchain", "egov_base.view_approvalinsta
 grant("city_admin", "egov_base.view_approvalchain")
 
 try:
-    from egov_base.notify.services import register_event
+    from egov_base.notify.registry import register_event
 except ImportError:
     register_event = None
 if register_event is not None:
@@ -40,3 +40,14 @@ except ImportError:
 if register_detail_tab is not None:
     register_detail_tab(key="trace", label=_("流程跟踪"), template="egov_base/workflow/partials/trace.html",
                         context=_trace_context, order=30, condition=_has_trace)
+
+
+try:
+    from egov_base.ui.menu import MenuItem, register_menu
+except ImportError:
+    register_menu = None
+if register_menu is not None:
+    register_menu("system", _("系统管理"), "ti ti-settings", 900, items=[
+        MenuItem(_("审批流程设计"), "egov_base:approval_chain_list", perm="egov_base.view_approvalchain", order=40,
+                 icon="ti ti-git-branch"),
+    ])

@@ -132,13 +132,14 @@ def _designer_context(chain, nodes, data, errors=None):
     from egov_base.org.models import Role, User
 
     return {
-        "chain": chain, "data": data, "nodes_json": json.dumps(nodes, ensure_ascii=False), "errors": errors or [],
+        "chain": chain, "data": data, "nodes": nodes, "errors": errors or [],
+        "assignee_labels": {k: str(v) for k, v in ApprovalNode.Assignee.choices},
         "roles": Role.objects.order_by("sort", "code"),
         "assignee_types": ApprovalNode.Assignee.choices, "countersign_choices": ApprovalNode.Countersign.choices,
         "actions": ApprovalNode.ACTIONS, "field_types": ApprovalNode.FIELD_TYPES,
         "content_types": ContentType.objects.exclude(app_label__in=["admin", "auth", "contenttypes", "sessions"]).order_by("app_label", "model"),
-        "users_json": json.dumps([{"id": u.pk, "name": f"{u.name}（{u.username}）"} for u in
-                                  User.objects.filter(is_active=True).order_by("username")[:2000]], ensure_ascii=False),
+        "users": [{"id": u.pk, "name": f"{u.name}（{u.username}）"} for u in
+                  User.objects.filter(is_active=True).only("pk", "name", "username").order_by("username")[:2000]],
     }
 
 

@@ -76,11 +76,12 @@ def test_district_admin_cannot_cross_districts(api, users, orgs):
 
 
 @pytest.mark.django_db
-def test_get_needs_view_permission(api, users):
-    api.force_authenticate(users["dept_user"])
+def test_get_needs_view_permission(api, make_user):
+    nobody = make_user("no_role_user", None, "jinjiang")
+    api.force_authenticate(nobody)
     r = api.get(ORG)
     assert r.status_code == 403 and r.json()["code"] == "permission_denied"
-    assert AuditEntry.objects.filter(action="denied", actor=users["dept_user"]).exists()
+    assert AuditEntry.objects.filter(action="denied", actor=nobody).exists()
 
 
 @pytest.mark.django_db

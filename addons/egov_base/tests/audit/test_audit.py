@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
@@ -172,7 +171,7 @@ def test_successful_login_and_logout_recorded(client, users):
     response = client.post("/sys/django-admin/login/", {"username": "sysadmin", "password": "Egov@2026pass"})
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action="login", actor=users["sysadmin"]).exists()
-    client.post("/sys/django-admin/logout/")
+    client.logout()
     assert AuditEntry.objects.filter(action="logout", actor=users["sysadmin"]).exists()
 
 

@@ -2,7 +2,6 @@
 in the live server: the browser is a requests.Session following real redirects."""
 
 import re
-from urllib.parse import urljoin
 
 import pytest
 import requests

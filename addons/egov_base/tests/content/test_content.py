@@ -84,7 +84,7 @@ def test_bad_input_rejected(users):
 def test_departments_see_only_published_visible_articles(users, regions):
     admin = users["city_admin"]
     draft = make(admin, title="草稿")
-    published = publish(make(admin, title="已发布"), users)
+    publish(make(admin, title="已发布"), users)
     expired = publish(make(admin, title="已过期", expire_at=timezone.now() + timedelta(seconds=1)), users)
     Article.objects.filter(pk=expired.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
     future = publish(make(admin, title="定时发布", publish_at=timezone.now() + timedelta(days=2)), users)

@@ -7,7 +7,12 @@ from django.utils import timezone
 from egov_base.inbox.models import Task
 from egov_base.inbox.selectors import inbox_counts, inbox_list
 from egov_base.inbox.services import (
-    send_due_reminders, task_cancel, task_claim, task_complete, task_mark_read, task_open,
+    send_due_reminders,
+    task_cancel,
+    task_claim,
+    task_complete,
+    task_mark_read,
+    task_open,
 )
 
 
@@ -101,3 +106,18 @@ def test_inbox_pages_and_api(client, users):
     req = rf.post(f"/api/v1/inbox/{other.pk}/read/")
     force_authenticate(req, user=users["ops"])
     assert api.TaskReadView.as_view()(req, pk=other.pk).status_code == 404
+
+
+def test_notifications_through_notify_area(users, django_capture_on_commit_callbacks):
+    notify_models = pytest.importorskip("egov_base.notify.models")
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        task_open(assignees=[users["ops"]], title="机房巡检", key="nt1", due_at=now - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        task_open(assignees=[users["ops"]], title="机房巡检", key="nt1", due_at=now - timedelta(minutes=5))
+    msgs = notify_models.Message.objects.filter(recipient=users["ops"])
+    assert msgs.filter(event="inbox.task_assigned").count() == 1
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_due_reminders(now=now)
+    assert msgs.filter(event="inbox.task_overdue").count() == 1

@@ -2,7 +2,6 @@ import time
 import uuid
 
 import pytest
-import requests
 
 from egov_base.integration.breaker import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
 from egov_base.integration.client import IntegrationClient, mask_url
@@ -167,7 +166,7 @@ def test_logging_never_breaks_the_caller(http_peer, code, monkeypatch):
 
 
 def test_stats_per_system(db, code):
-    for i, (lat, ok) in enumerate([(10, True), (20, True), (30, True), (40, False), (1000, False)]):
+    for lat, ok in [(10, True), (20, True), (30, True), (40, False), (1000, False)]:
         IntegrationCall.objects.create(system=code, method="GET", url="http://x/", ok=ok, latency_ms=lat, status_code=200 if ok else 500)
     row = next(r for r in call_stats(system=code))
     assert row["count"] == 5 and row["failed"] == 2 and row["error_rate"] == 40.0

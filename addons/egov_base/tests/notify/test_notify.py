@@ -1,5 +1,4 @@
 import datetime as dt
-import json
 from urllib.parse import unquote_plus
 
 import pytest

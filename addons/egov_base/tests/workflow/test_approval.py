@@ -6,7 +6,11 @@ from django.utils import timezone
 
 from egov_base.inbox.models import Task
 from egov_base.workflow.approval import (
-    approval_act, approval_check_sla, approval_start, chain_save, validate_form,
+    approval_act,
+    approval_check_sla,
+    approval_start,
+    chain_save,
+    validate_form,
 )
 from egov_base.workflow.models import ApprovalInstance, ApprovalStep, ProcessLog
 from egov_base.workflow.signals import approval_finished
@@ -105,7 +109,7 @@ def test_reject_ends(chain, leave, users, finished):
 
 
 def test_transfer(chain, leave, users, make_user):
-    deputy = make_user("jj_admin2", "district_admin", "jinjiang")
+    deputy = make_user("jj_staff", "dept_user", "jinjiang")
     inst = approval_start(chain_code="leave", obj=leave, user=users["dept_user"])
     approval_act(instance=inst, user=users["jj_admin"], action="transfer", transfer_to=deputy, comment="请代为审核")
     step = inst.steps.get()
