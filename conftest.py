@@ -3,6 +3,8 @@ districts and the city, and a user per role."""
 
 import pytest
 
+pytest_plugins = ["tests.peers.fixtures"]
+
 TEST_PASSWORD = "Egov@2026pass"
 
 

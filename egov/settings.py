@@ -330,3 +330,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": config.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+if TESTING:
+    # Fast hashing in tests only (hundreds of users are created); production keeps Django's PBKDF2 default.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

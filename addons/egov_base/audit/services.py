@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -19,9 +20,27 @@ AUDIT_LOCK_KEY = 0x45474F5641554454  # "EGOVAUDT"
 SENSITIVE_MARK = "已修改"
 
 
+def _normalise(value):
+    """What a JSONB round trip gives back, so the row hash stays reproducible: NaN/Infinity (not JSON) become
+    null, huge integral floats (printed by PostgreSQL without exponent) become ints, NUL characters go."""
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        if value.is_integer() and abs(value) >= 1e15:
+            return int(value)
+        return value
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k).replace("\x00", ""): _normalise(v) for k, v in value.items()}
+    return value
+
+
 def to_json(value):
     """Plain JSON (what JSONB returns): Decimal, dates, UUIDs, lazy strings become strings."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, default=str))
+    return _normalise(json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, default=str)))
 
 
 def _clean_ip(ip):
@@ -60,7 +79,7 @@ def record_event(
         content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
         object_id = "" if obj.pk is None else str(obj.pk)
         try:
-            object_repr = str(obj)[:255]
+            object_repr = str(obj).replace("\x00", "")[:255]
         except Exception:  # noqa: BLE001 - a broken __str__ must not stop auditing
             object_repr = f"{type(obj).__name__} {object_id}"
     elif model is not None:
@@ -69,10 +88,10 @@ def record_event(
     entry = AuditEntry(
         time=timezone.now(),
         actor=user,
-        actor_name=(actor_name if actor_name is not None else (user.get_full_name() if user else ""))[:150],
+        actor_name=str(actor_name if actor_name is not None else (user.get_full_name() if user else "")).replace("\x00", "")[:150],
         actor_org_id=getattr(user, "organization_id", None) if user else None,
         ip=_clean_ip(ctx.ip if ctx else None),
-        user_agent=(ctx.user_agent if ctx else "")[:255],
+        user_agent=(ctx.user_agent if ctx else "").replace("\x00", "")[:255],
         request_id=(ctx.request_id if ctx else "")[:64],
         source=source or (ctx.source if ctx else AuditEntry.Source.SYSTEM),
         action=str(action)[:32],
@@ -80,7 +99,7 @@ def record_event(
         object_id=object_id,
         object_repr=object_repr,
         changes=to_json(changes or {}),
-        message=str(message or ""),
+        message=str(message or "").replace("\x00", ""),
         data=to_json(data or {}),
     )
     with transaction.atomic():

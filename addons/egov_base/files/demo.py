@@ -1,6 +1,5 @@
 """Demo data for files: a small PDF note attached to 成都市大数据中心 (idempotent by content)."""
 
-import io
 
 
 def load():

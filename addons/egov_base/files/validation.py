@@ -3,7 +3,6 @@ refused, and each purpose has an allow-list and an optional size limit and encry
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from dataclasses import dataclass, field

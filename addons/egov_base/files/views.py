@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from . import services
 from .selectors import attachment_get_for_user, attachments_for, can_change_parent, can_view_parent
 from .storage import open_plain
-from .models import AttachmentVersion
 
 
 def content_disposition(filename: str, inline: bool = False) -> str:

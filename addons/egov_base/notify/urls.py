@@ -13,5 +13,6 @@ urlpatterns = [
     path("templates/<str:event>/<str:channel>/", views.template_edit, name="notify_template_edit"),
     path("templates/<str:event>/<str:channel>/preview/", views.template_preview, name="notify_template_preview"),
     path("deliveries/", views.delivery_list, name="notify_deliveries"),
+    path("deliveries/send-test/", views.send_test, name="notify_send_test"),
     path("deliveries/<int:pk>/retry/", views.delivery_retry, name="notify_delivery_retry"),
 ]

@@ -178,7 +178,7 @@ def delivery_list(request):
     page = _page(request, selectors.delivery_list(user=request.user, **filters), 50)
     return render(request, "egov_base/notify/delivery_list.html", {
         "form": form, "page": page, "stats": selectors.delivery_stats(user=request.user),
-        "query": _query_without_page(request),
+        "query": _query_without_page(request), "channel_choices": Channel.choices,
     })
 
 
@@ -194,4 +194,23 @@ def delivery_retry(request, pk: int):
         messages.success(request, _("已重新排队发送。"))
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    return redirect("egov_base:notify_deliveries")
+
+
+@permission_required("egov_base.change_delivery", raise_exception=True)
+@require_POST
+def send_test(request):
+    """Send the 测试通知 event on one channel to the current user or a given phone/e-mail (channel check)."""
+    channel = request.POST.get("channel", "")
+    address = (request.POST.get("address") or "").strip()
+    if channel not in Channel.values:
+        messages.error(request, _("请选择通知渠道。"))
+        return redirect("egov_base:notify_deliveries")
+    recipients = [address] if address else [request.user]
+    rows = services.notify(recipients, "notify.test", {"title": _("渠道连通性测试"), "note": ""}, channels=[channel],
+                           urgent=True)
+    if rows:
+        messages.success(request, _("测试通知已提交，请在下方记录中查看发送结果。"))
+    else:
+        messages.error(request, _("没有可发送的接收人：请填写有效的手机号或邮箱，或选择与地址匹配的渠道。"))
     return redirect("egov_base:notify_deliveries")

@@ -22,8 +22,9 @@ class UserForm(GenericModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "name", "organization", "position", "phone", "email", "id_card", "data_scope",
-                  "is_active"]
+        # id_card is not a model field of the form (an empty value must keep the stored number); the
+        # service applies it.
+        fields = ["username", "name", "organization", "position", "phone", "email", "data_scope", "is_active"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -40,7 +41,9 @@ class UserForm(GenericModelForm):
                 self.fields["id_card"].widget.attrs["placeholder"] = masked
 
     def service_data(self) -> dict:
-        return {k: self.cleaned_data[k] for k in self._meta.fields if k in self.cleaned_data}
+        data = {k: self.cleaned_data[k] for k in self._meta.fields if k in self.cleaned_data}
+        data["id_card"] = self.cleaned_data.get("id_card") or ""
+        return data
 
 
 class RoleForm(GenericModelForm):

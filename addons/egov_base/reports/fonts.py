@@ -20,7 +20,7 @@ def register_cjk_font() -> str:
     if _registered:
         return _registered
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont, TTFError
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     with _lock:
         if _registered:
@@ -52,3 +52,64 @@ def register_cjk_font() -> str:
             "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf 或 wqy-zenhei.ttc）。已尝试："
             + "; ".join(str(t) for t in tried)
         )
+
+
+# --- fallback for characters the CJK font lacks (DroidSansFallback has no Latin letters or digits) ----------
+LATIN_FONT_NAME = "EgovLatin"
+LATIN_FONT_PATHS = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
+]
+_latin: str | None = None
+_cmap: set[int] | None = None
+
+
+def register_latin_font() -> str | None:
+    """A Latin TrueType font for characters missing from the CJK font (settings.PDF_LATIN_FONT_PATHS or
+    DejaVu/Liberation). None when the CJK font covers everything we need or no font is found."""
+    global _latin
+    if _latin is not None:
+        return _latin or None
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    for path in list(getattr(settings, "PDF_LATIN_FONT_PATHS", [])) + LATIN_FONT_PATHS:
+        if path and os.path.exists(path):
+            try:
+                pdfmetrics.registerFont(TTFont(LATIN_FONT_NAME, path))
+            except TTFError:
+                continue
+            _latin = LATIN_FONT_NAME
+            return _latin
+    _latin = ""
+    return None
+
+
+def cjk_coverage() -> set[int]:
+    global _cmap
+    if _cmap is None:
+        from reportlab.pdfbase import pdfmetrics
+
+        font = pdfmetrics.getFont(register_cjk_font())
+        _cmap = set(getattr(font.face, "charToGlyph", {}).keys())
+    return _cmap
+
+
+def split_runs(text: str) -> list[tuple[str, str]]:
+    """Split ``text`` into (font name, run) so characters missing from the CJK font use the Latin font."""
+    cjk = register_cjk_font()
+    latin = register_latin_font()
+    if not text:
+        return []
+    if latin is None:
+        return [(cjk, text)]
+    cover = cjk_coverage()
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        name = cjk if (ord(ch) in cover or ch in "\n\t") else latin
+        if runs and runs[-1][0] == name:
+            runs[-1] = (name, runs[-1][1] + ch)
+        else:
+            runs.append((name, ch))
+    return runs

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import io
 
+from django.utils.html import escape
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from django.utils.html import escape
 
 from .base import BaseReport, centre_name, cn_datetime
-from .fonts import register_cjk_font
+from .fonts import register_cjk_font, split_runs
 
 PRIMARY = colors.HexColor("#1d4ed8")
 HEADER_BG = colors.HexColor("#e8eefc")
@@ -83,9 +83,27 @@ class PdfReport(BaseReport):
     def frame_width(self) -> float:
         return self.page_size[0] - self.margins[1] - self.margins[3]
 
+    def markup(self, text) -> str:
+        """Escape ``text`` for a Paragraph, switching to the Latin fallback font for characters the CJK font
+        lacks (digits and Latin letters in DroidSansFallback)."""
+        out = []
+        for name, run in split_runs("" if text is None else str(text)):
+            out.append(escape(run) if name == self.font else f'<font face="{name}">{escape(run)}</font>')
+        return "".join(out)
+
     def paragraph(self, text, style: str = "body", *, markup: bool = False) -> Paragraph:
-        """A paragraph; text is escaped unless ``markup=True`` (reportlab mini-HTML)."""
-        return Paragraph(str(text) if markup else escape(str(text)), self.styles[style])
+        """A paragraph; text is escaped unless ``markup=True`` (reportlab mini-HTML, used as is)."""
+        return Paragraph(str(text) if markup else self.markup(text), self.styles[style])
+
+    def _draw(self, canv, x, y, text, size, align="left"):
+        runs = split_runs(text)
+        width = sum(canv.stringWidth(r, n, size) for n, r in runs)
+        if align == "right":
+            x -= width
+        for name, run in runs:
+            canv.setFont(name, size)
+            canv.drawString(x, y, run)
+            x += canv.stringWidth(run, name, size)
 
     def heading(self, text, level: int = 1) -> Paragraph:
         return self.paragraph(text, "h1" if level == 1 else "h2")
@@ -110,7 +128,7 @@ class PdfReport(BaseReport):
         to 1. Cells that are strings are wrapped as CJK paragraphs; numbers are right-aligned."""
         data = []
         if header:
-            data.append([Paragraph(escape(str(h)), self.styles["head"]) for h in header])
+            data.append([Paragraph(self.markup(h), self.styles["head"]) for h in header])
         else:
             header_rows = 0
         for row in rows:
@@ -120,9 +138,9 @@ class PdfReport(BaseReport):
                     cells.append(value)
                 elif isinstance(value, (int, float)) or i in numeric_cols:
                     text = f"{value:,}" if isinstance(value, int) else (f"{value:,.2f}" if isinstance(value, float) else str(value))
-                    cells.append(Paragraph(escape(text), self.styles["cell_num"]))
+                    cells.append(Paragraph(self.markup(text), self.styles["cell_num"]))
                 else:
-                    cells.append(Paragraph(escape("" if value is None else str(value)), self.styles["cell"]))
+                    cells.append(Paragraph(self.markup(value), self.styles["cell"]))
             data.append(cells)
         if col_widths and sum(col_widths) <= 1.0001:
             col_widths = [w * self.frame_width for w in col_widths]
@@ -150,15 +168,14 @@ class PdfReport(BaseReport):
         width, height = self.page_size
         top, right, bottom, left = self.margins
         canv.saveState()
-        canv.setFont(self.font, 8.5)
         canv.setFillColor(colors.HexColor("#666666"))
         canv.setStrokeColor(GRID)
-        canv.drawString(left, height - top + 8 * mm, centre_name())
-        canv.drawRightString(width - right, height - top + 8 * mm, self.title)
+        self._draw(canv, left, height - top + 8 * mm, centre_name(), 8.5)
+        self._draw(canv, width - right, height - top + 8 * mm, self.title, 8.5, "right")
         canv.line(left, height - top + 6.5 * mm, width - right, height - top + 6.5 * mm)
         canv.line(left, bottom - 6 * mm, width - right, bottom - 6 * mm)
-        canv.drawString(left, bottom - 10 * mm, f"生成时间：{cn_datetime(self.generated_at)}")
-        canv.drawRightString(width - right, bottom - 10 * mm, f"第 {page} 页 共 {total} 页")
+        self._draw(canv, left, bottom - 10 * mm, f"生成时间：{cn_datetime(self.generated_at)}", 8.5)
+        self._draw(canv, width - right, bottom - 10 * mm, f"第 {page} 页 共 {total} 页", 8.5, "right")
         canv.restoreState()
 
     # --- API ------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from ..org.roles import grant
+from ..schedules import periodic
 from .org_stats import OrgStatsExcel, OrgStatsForm, OrgStatsPdf
 from .registry import register_report
 
@@ -15,3 +16,7 @@ register_report(
 for _role in ("city_admin", "district_admin", "centre_leader", "dept_head"):
     grant(_role, "egov_base.view_reportrun", "egov_base.add_reportrun")
 grant("centre_leader", "egov_base.view_reportschedule")
+
+# Declared here (imported at start-up) so egov_sync_schedules sees it in every process.
+periodic("报表计划执行", "egov_base.reports.run_due_schedules", every_seconds=60,
+         description="每分钟检查报表计划，生成到期报表并以待阅事项发送给接收人")

@@ -36,7 +36,7 @@ def report_run(request, code: str):
         elif form is None or form.is_valid():
             params = (form.params() if hasattr(form, "params") else dict(form.cleaned_data)) if form else {}
             try:
-                run = services.report_request(code=code, user=request.user, params=params, fmt=fmt,
+                services.report_request(code=code, user=request.user, params=params, fmt=fmt,
                                               request_key=request.POST.get("request_key") or None)
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))

@@ -7,7 +7,6 @@ from django.utils.html import strip_tags
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..api.pagination import EgovPagination

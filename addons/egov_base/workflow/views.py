@@ -84,6 +84,8 @@ def approval_panel_context(request, obj):
         "node_actions": [(a, ACTION_LABELS[a]) for a in (node.get("actions") or []) if a in ACTION_LABELS] if node else [],
         "transitions": available_transitions(obj, request.user) if hasattr(obj, "available_transitions") else [],
         "ct_id": ContentType.objects.get_for_model(type(obj)).pk,
+        # an HTMX-loaded panel sends the user back to the page that embeds it
+        "next_url": request.headers.get("HX-Current-URL") or request.get_full_path(),
     }
 
 

@@ -198,3 +198,64 @@ def test_audit_screens_for_auditor(client, users, orgs):
     assert r.status_code == 200 and "哈希链完整" in r.content.decode()
     r = client.get("/audit/", {"since": "not-a-date", "ip": "999"})
     assert r.status_code == 200 and "日期格式" in r.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_chain(orgs):
+    import threading
+
+    from django.db import connections
+
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(8):
+                with transaction.atomic():
+                    record_event(action="export", model=Organization, message=f"w{n}-{i}")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    before = AuditEntry.objects.count()
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert AuditEntry.objects.count() == before + 24
+    assert audit_chain_verify().ok
+
+
+@pytest.mark.django_db
+def test_history_tab_on_generic_detail(client, users, orgs):
+    try:
+        from egov_base.generic.registry import detail_tabs, object_url
+    except ImportError:
+        pytest.skip("generic area not installed")
+    org = orgs["jinjiang"]
+    org.short_name = "锦江审批局"
+    org.save()
+    client.force_login(users["sysadmin"])
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = users["sysadmin"]
+    assert "history" in [t.key for t in detail_tabs(request, org)]
+    response = client.get(object_url(org))
+    assert response.status_code == 200
+    assert "历史" in response.content.decode()
+    response = client.get(object_url(org) + "?tab=history")
+    html = response.content.decode()
+    assert response.status_code == 200 and "锦江审批局" in html and "简称" in html
+
+
+@pytest.mark.django_db
+def test_hash_survives_awkward_json(orgs):
+    from decimal import Decimal
+
+    record_event(action="other", message="nul\x00 字符", data={"big": 1e20, "small": 1e-7, "nan": float("nan"),
+                                                    "dec": Decimal("1.10"), "nested": [{"b": 2, "a": 1.5}]})
+    assert audit_chain_verify().ok

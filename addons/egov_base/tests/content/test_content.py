@@ -171,3 +171,13 @@ def test_sanitiser():
     assert 'href="https://www.chengdu.gov.cn/"' in clean and "正文" in clean
     assert clean_body("# 标题\n\n- 一\n- 二\n\n**重点**") == "<h2>标题</h2><ul><li>一</li><li>二</li></ul><p><strong>重点</strong></p>"
     assert clean_body("<strong>x</strong").startswith("<strong>x")  # broken HTML is closed
+
+
+def test_demo_load_is_idempotent(users):
+    from egov_base.content import demo
+
+    demo.load()
+    count = Article.objects.count()
+    demo.load()
+    assert Article.objects.count() == count >= 6
+    assert selectors.article_public_list(user=users["dept_user"]).count() >= 5

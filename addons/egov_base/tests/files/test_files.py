@@ -94,7 +94,7 @@ GOOD = [
     ("报告.pdf", pdf_bytes, "pdf"),
     ("资料.zip", zip_bytes, "zip"),
     ("电子公文.ofd", ofd_bytes, "ofd"),
-    ("名单.csv", lambda: "单位,人数\n锦江区,12\n".encode("utf-8"), "text"),
+    ("名单.csv", lambda: "单位,人数\n锦江区,12\n".encode(), "text"),
     ("说明.txt", lambda: "政务云资源申请说明".encode("gb18030"), "text"),
     ("旧版.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "ole"),
 ]

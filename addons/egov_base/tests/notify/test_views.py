@@ -104,3 +104,15 @@ def test_delivery_log_and_retry_permissions(client, users, settings, django_capt
     client.force_login(users["dept_user"])
     assert client.get("/notify/deliveries/").status_code == 403
     assert client.post(f"/notify/deliveries/{d.pk}/retry/").status_code == 403
+
+
+def test_send_test_notification(client, users, smtp_server, django_capture_on_commit_callbacks):
+    client.force_login(users["sysadmin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post("/notify/deliveries/send-test/", {"channel": "email", "address": "noc@cddc.chengdu.gov.cn"})
+    assert resp.status_code == 302
+    assert smtp_server.wait_for(1) and smtp_server.messages[0]["To"] == "noc@cddc.chengdu.gov.cn"
+    resp = client.post("/notify/deliveries/send-test/", {"channel": "inapp"})
+    assert Message.objects.filter(recipient=users["sysadmin"], event="notify.test").count() == 1
+    client.force_login(users["dept_user"])
+    assert client.post("/notify/deliveries/send-test/", {"channel": "inapp"}).status_code == 403

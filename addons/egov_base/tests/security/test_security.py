@@ -106,3 +106,23 @@ def test_check_deploy_production_settings():
                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(__file__))))))
     assert out.returncode == 0, out.stderr + out.stdout
     assert "WARNINGS" not in out.stderr + out.stdout, out.stderr + out.stdout
+
+
+@pytest.mark.django_db
+def test_lockout_on_platform_login_page(client, users, settings):
+    from django.urls import NoReverseMatch, reverse
+
+    from egov_base.audit.models import AuditEntry
+
+    try:
+        url = reverse("egov_base:login")
+    except NoReverseMatch:
+        pytest.skip("login page not installed")
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post(url, {"username": "qy_admin", "password": "wrong"}, REMOTE_ADDR="10.8.8.8")
+    response = client.post(url, {"username": "qy_admin", "password": "Egov@2026pass"}, REMOTE_ADDR="10.8.8.8")
+    assert response.status_code == 429 and "锁定" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+    assert AuditEntry.objects.filter(action="locked", actor_name="qy_admin").exists()
+    assert AuditEntry.objects.filter(action="login_failed", actor_name="qy_admin").count() >= 2

@@ -64,8 +64,8 @@ def test_shells_in_browser(chromium, live_server, users, settings):
     _login(page, base, "leader")
     assert page.url.rstrip("/") == base
     assert page.locator("text=领导驾驶舱").count() == 1
-    assert page.locator(".egov-sidebar").is_visible()
     page.screenshot(path=str(SHOTS / "ui-backend-home.png"), full_page=True)
+    assert page.locator("aside.egov-sidebar").is_visible()
     assert page.external == []
 
     page = _page(chromium, viewport={"width": 1366, "height": 860})

@@ -218,3 +218,17 @@ def test_designer_pages(client, chain, users):
     client.force_login(users["dept_user"])
     assert client.get("/workflow/chains/").status_code == 403
     assert ApprovalInstance.objects.count() == 0
+
+
+def test_demo_loads_idempotent(users):
+    from egov_base.inbox import demo as inbox_demo
+    from egov_base.workflow import demo as workflow_demo
+    from egov_base.workflow.models import ApprovalChain
+
+    users["sysadmin"].is_superuser = True
+    users["sysadmin"].save()
+    for _ in range(2):
+        workflow_demo.load()
+        inbox_demo.load()
+    assert set(ApprovalChain.objects.values_list("code", flat=True)) == {"service_request", "machine_room_access"}
+    assert Task.objects.count() == len(inbox_demo.ITEMS)
