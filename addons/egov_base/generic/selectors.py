@@ -131,6 +131,11 @@ def display_value(obj, name, *, request=None, config=None):
             return ""
         if isinstance(value, (dt.date, dt.datetime)):
             return format_date(value)
+        from ..fields import PhoneField
+        from ..validators import format_phone
+
+        if isinstance(f, PhoneField):
+            return format_phone(value)
         display = getattr(obj, f"{name}_display", None)
         if isinstance(display, str):
             return display

@@ -152,9 +152,13 @@ register(Role, ModelConfig(
 
 # --- detail tabs -------------------------------------------------------------------------------------------
 def _contacts_ctx(request, obj):
+    from ..validators import format_phone
     from .selectors import contact_list
 
-    return {"contacts": contact_list(user=request.user, organization=obj),
+    contacts = list(contact_list(user=request.user, organization=obj)[:200])
+    for c in contacts:
+        c.phone_fmt = format_phone(c.phone)
+    return {"contacts": contacts,
             "can_add_contact": request.user.has_perm("egov_base.add_organizationcontact")}
 
 
