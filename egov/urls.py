@@ -21,4 +21,5 @@ for _app in settings.EGOV_ADDONS:
     urlpatterns.append(path(f"{_app.removeprefix('egov_').replace('_', '-')}/", include(f"{_app}.urls")))
 if settings.TESTING:
     urlpatterns.append(path("test-oidc/", include("tests.oidc_provider.urls")))
+urlpatterns.append(path("", include("egov_base.ui.root_urls")))
 urlpatterns.append(path("", include("egov_base.urls")))

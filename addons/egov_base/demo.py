@@ -33,11 +33,13 @@ ROLE_LABELS = {
 
 
 def _area_module(area: str):
-    name = f"egov_base.{area}.demo"
+    """``egov_base.<area>.demo`` for a base area, ``<app>.demo`` for a domain app (``app:egov_cmdb``)."""
+    name = f"{area[4:]}.demo" if area.startswith("app:") else f"egov_base.{area}.demo"
+    parent = name.rsplit(".", 1)[0]
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        if exc.name in (name, f"egov_base.{area}"):
+        if exc.name in (name, parent):
             return None
         raise
 
@@ -55,7 +57,10 @@ def load_demo(stdout=None) -> dict[str, bool | None]:
 
     out.write(f"org: {Organization.objects.count()} organisations, {User.objects.count()} users\n")
     actor = User.objects.filter(username="sysadmin").first()
-    for area in AREAS:
+    from django.conf import settings
+
+    # Base areas first, then the domain apps enabled in EGOV_ADDONS (their ``demo.load()``), in that order.
+    for area in AREAS + [f"app:{app}" for app in getattr(settings, "EGOV_ADDONS", [])]:
         try:
             module = _area_module(area)
             if module is None or not hasattr(module, "load"):

@@ -50,7 +50,8 @@ def list_url(i: int) -> str:
 
 
 def api_url(i: int) -> str:
-    return f"{API_PATH}?search={SEARCHES[i % len(SEARCHES)]}&ordering={API_SORTS[i % len(API_SORTS)]}&page={1 + i % 5}"
+    # DRF answers 404 for a page past the end: a district administrator's filtered result can be short.
+    return f"{API_PATH}?search={SEARCHES[i % len(SEARCHES)]}&ordering={API_SORTS[i % len(API_SORTS)]}&page={1 + i % 2}"
 
 
 # --- query counts (in-process, one database per process) ---------------------------------------------------
@@ -67,7 +68,7 @@ def count_queries(dbname: str) -> dict:
         user = User.objects.get(username=username)
         client = Client()
         client.force_login(user)
-        for kind, url in (("list", list_url(1)), ("api", api_url(1))):
+        for kind, url in (("list", list_url(0)), ("api", api_url(0))):
             client.get(url)  # warm caches (menu, permissions) like a real session
             with CaptureQueriesContext(connection) as ctx:
                 resp = client.get(url)

@@ -32,6 +32,7 @@ _register_generic_models()
 _auth = [IsAuthenticated]
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),
+    path("v1/inbox/", include("egov_base.inbox.api_urls")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=_auth), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=_auth), name="api-docs"),
