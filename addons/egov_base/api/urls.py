@@ -4,6 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
+from egov_base.search.api import SearchAPIView
+
 from .router import router
 from .views import MeView, OrganizationViewSet, UserViewSet, viewset_for
 
@@ -33,6 +35,7 @@ _auth = [IsAuthenticated]
 urlpatterns = [
     path("v1/me/", MeView.as_view(), name="api-me"),
     path("v1/inbox/", include("egov_base.inbox.api_urls")),
+    path("v1/search/", SearchAPIView.as_view(), name="api-search"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(permission_classes=_auth), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=_auth), name="api-docs"),

@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 PERM = "egov_base.view_auditentry"
 
 try:
+    from egov_base.org.roles import grant
+
+    grant("auditor", PERM)
+except ImportError:  # pragma: no cover
+    pass
+
+try:
     from egov_base.ui.menu import MenuItem, register_menu
 
     register_menu("system", _("系统管理"), "ti ti-settings", 900, items=[
@@ -35,7 +42,8 @@ try:
         template="egov_base/audit/partials/history_tab.html",
         context=_history_context,
         order=20,
-        condition=lambda request, obj: request.user.has_perm(PERM),
+        # the detail view has already checked the object's view permission and data scope
+        condition=lambda request, obj: True,
     )
 except ImportError:  # pragma: no cover - generic area not installed
     pass

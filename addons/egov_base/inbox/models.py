@@ -19,6 +19,8 @@ class Task(models.Model):
     group task offered to ``candidate_roles`` (optionally limited to an organisation subtree or a district)
     that one candidate claims."""
 
+    audit_exclude = True  # a log/queue of its own; not change-logged
+
     class Kind(models.TextChoices):
         TODO = "todo", _("待办")
         TOREAD = "toread", _("待阅")

@@ -40,6 +40,8 @@ class IntegrationCall(models.Model):
     """One HTTP attempt to an external system (接口调用日志). Written for every attempt, never blocking the
     caller. The URL is stored with secrets masked."""
 
+    audit_exclude = True  # a log/queue of its own; not change-logged
+
     system = models.CharField(_("系统"), max_length=64, db_index=True)
     method = models.CharField(_("方法"), max_length=10)
     url = models.CharField(_("地址"), max_length=1000)

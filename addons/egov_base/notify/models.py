@@ -23,6 +23,8 @@ class Channel(models.TextChoices):
 class Message(models.Model):
     """A message in a user's in-app message centre (消息中心)."""
 
+    audit_exclude = True  # a log/queue of its own; not change-logged
+
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
                                   related_name="notify_messages")
     event = models.CharField(_("事件"), max_length=100, db_index=True)
@@ -97,6 +99,8 @@ class NotificationPreference(models.Model):
 class Delivery(models.Model):
     """One message on one channel to one recipient (发送记录). ``key`` is unique: a retried task or a
     repeated notify() with the same key never sends twice."""
+
+    audit_exclude = True  # a log/queue of its own; not change-logged
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")

@@ -24,6 +24,7 @@ BUILTIN_ROLES = [
     ("reviewer", _("评审人员"), DataScope.ALL, "backend", _("方案预审、会签、审核")),
     ("service_desk", _("服务台"), DataScope.ALL, "backend", _("受理服务请求与工单")),
     ("ops_engineer", _("运维工程师"), DataScope.ALL, "backend", _("处理工单、变更、告警")),
+    ("auditor", _("安全审计员"), DataScope.ALL, "backend", _("查阅审计日志与统计、校验日志完整性（三员分立）")),
 ]
 
 _GRANTS: dict[str, set[str]] = defaultdict(set)

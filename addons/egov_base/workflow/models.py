@@ -18,6 +18,8 @@ __all__ = ["ProcessLog", "ApprovalChain", "ApprovalNode", "ApprovalInstance", "A
 class ProcessLog(models.Model):
     """One step of an object's process: who did what, when, from which state to which."""
 
+    audit_exclude = True  # a log/queue of its own; not change-logged
+
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
     obj = GenericForeignKey("content_type", "object_id")
