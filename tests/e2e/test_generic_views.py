@@ -202,6 +202,8 @@ def test_org_detail_tabs_edit_and_protected_delete(login_as, page, orgs):
         wait_htmx(page)
         page.wait_for_function("(k) => location.search.includes('tab=' + k)", arg=name)
         assert_single(page, "#generic-tab")
+        active = page.locator(".card-header-tabs .nav-link.active")
+        assert active.count() == 1 and label in active.inner_text(), f"the {label} tab is not highlighted"
         assert page.locator("#generic-tab").inner_text().strip(), f"tab {label} is empty"
         shot(page, f"generic_org_detail_{name}")
     page.locator(".card-header-tabs .nav-link", has_text="联系人").first.click()

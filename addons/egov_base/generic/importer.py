@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _g
-from django.utils.translation import gettext_lazy as _
 
 from ..context import acting_as, get_current_user
 from ..scope import scope_queryset

@@ -11,8 +11,9 @@ Other areas add detail tabs without generic importing them::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from django.db import models
 from django.urls import NoReverseMatch, reverse

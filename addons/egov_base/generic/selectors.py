@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import reduce
 import operator
+from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist

@@ -4,14 +4,13 @@ user's scoped queryset (404 outside the scope)."""
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,7 @@ from .exporter import export_filename, export_xlsx
 from .filters import build_filterset_class
 from .forms import build_form_class
 from .importer import ImportFileError, import_fields, run_import, template_xlsx
-from .registry import detail_tabs, model_url, object_url, perm_name, url_name
+from .registry import detail_tabs, model_url, object_url, perm_name
 from .selectors import column_label
 
 

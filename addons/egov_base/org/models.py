@@ -278,6 +278,7 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         ordering = ["username"]
+        permissions = [("view_id_card", _("可查看完整身份证号码"))]
 
     def __str__(self):
         return self.name or self.username

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Permission
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
 
 from ..scope import DataScope, scope_queryset, user_scope

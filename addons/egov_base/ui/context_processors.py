@@ -3,12 +3,8 @@ computed at most once per request."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.utils.functional import cached_property
-
-log = logging.getLogger(__name__)
 
 
 class Shell:
@@ -32,16 +28,9 @@ class Shell:
     def inbox_counts(self) -> dict:
         if not self.authenticated:
             return {}
-        try:
-            from egov_base.inbox.selectors import inbox_counts
-        except ImportError:
-            return {}
-        try:
-            counts = inbox_counts(self.user)
-        except Exception:  # a broken area must not break every page
-            log.exception("inbox_counts failed")
-            return {}
-        return counts if isinstance(counts, dict) else {"todo": counts}
+        from egov_base.inbox.selectors import inbox_counts
+
+        return inbox_counts(self.user)
 
     @property
     def todo_count(self) -> int:
@@ -51,15 +40,9 @@ class Shell:
     def unread_count(self) -> int:
         if not self.authenticated:
             return 0
-        try:
-            from egov_base.notify.selectors import unread_count
-        except ImportError:
-            return 0
-        try:
-            return int(unread_count(self.user) or 0)
-        except Exception:
-            log.exception("unread_count failed")
-            return 0
+        from egov_base.notify.selectors import unread_count
+
+        return unread_count(self.user)
 
     @property
     def oidc_enabled(self) -> bool:

@@ -1,40 +1,18 @@
-"""Reads for the home pages; calls other areas only through their selectors, guarded while they land."""
+"""Reads for the home pages; other areas are called through their selectors."""
 
 from __future__ import annotations
 
-import logging
-
-log = logging.getLogger(__name__)
-
-
-def _call(module: str, names: tuple[str, ...], **kwargs):
-    from importlib import import_module
-
-    try:
-        mod = import_module(module)
-    except ImportError:
-        return None
-    for name in names:
-        func = getattr(mod, name, None)
-        if func is None:
-            continue
-        try:
-            return func(**kwargs)
-        except TypeError:
-            log.warning("%s.%s: unexpected signature", module, name, exc_info=True)
-            return None
-    return None
+from ..inbox.selectors import inbox_list
+from ..notify.selectors import message_list
 
 
 def home_todo(user, limit: int = 10) -> list:
-    """Top open 待办 of ``user`` (inbox area: ``task_list(user=, box="todo")``)."""
-    rows = _call("egov_base.inbox.selectors", ("task_list", "inbox_list"), user=user, box="todo")
-    return list(rows[:limit]) if rows is not None else []
+    """Top open 待办 of ``user``."""
+    return list(inbox_list(user, "todo")[:limit])
 
 
 def home_messages(user, limit: int = 6) -> list:
-    rows = _call("egov_base.notify.selectors", ("message_list", "inapp_message_list"), user=user)
-    return list(rows[:limit]) if rows is not None else []
+    return list(message_list(user=user)[:limit])
 
 
 def leader_headlines(user) -> list[dict]:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from egov_base.generic.models import Comment
-from egov_base.generic.registry import register_detail_tab, _TABS
+from egov_base.generic.registry import _TABS, register_detail_tab
 from egov_base.org.models import Organization, OrganizationContact
 from egov_base.tests.factories import OrganizationContactFactory, OrganizationFactory
 

@@ -129,6 +129,7 @@ def test_export_scope_and_permission(client, users, orgs):
     assert client.get(reverse("egov_base:user_export")).status_code == 403
 
 
-def test_anonymous_redirected_to_login(client, orgs):
+def test_anonymous_redirected_to_login(client, orgs, settings):
+    settings.LOGIN_URL = "/auth/login/"
     resp = client.get(reverse(LIST))
     assert resp.status_code == 302

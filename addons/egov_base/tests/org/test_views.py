@@ -180,8 +180,9 @@ def test_role_create_and_permission_matrix(client, superuser, users):
 
 def test_role_permissions_no_escalation(client, users):
     """A non-superuser with change_role cannot grant permissions they do not hold."""
-    from egov_base.org.services import role_create
     from django.contrib.auth.models import Group
+
+    from egov_base.org.services import role_create
 
     g = Group.objects.create(name="角色管理")
     g.permissions.add(*Permission.objects.filter(codename__in=["view_role", "change_role"]))
