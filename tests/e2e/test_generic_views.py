@@ -243,3 +243,31 @@ def test_org_detail_tabs_edit_and_protected_delete(login_as, page, orgs):
     assert page.locator("button", has_text="确认删除").count() == 0
     assert Organization.objects.filter(pk=jj.pk).exists()
     assert_local(page)
+
+
+def test_org_comment_is_posted_once_and_global_search_finds_the_org(login_as, page, orgs):
+    from egov_base.generic.models import Comment
+
+    login_as("sysadmin")
+    jj = orgs["jinjiang"]
+    page.goto(f"/base/organization/{jj.pk}/?tab=comments")
+    assert_chinese(page, "暂无评论。", "发表评论")
+    page.locator("textarea[name=body]").fill("请信息科于本周五前核对单位联系人信息。")
+    with page.expect_navigation():
+        page.get_by_role("button", name="发表评论").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(f"/base/organization/{jj.pk}/?tab=comments")
+    assert_chinese(page, "请信息科于本周五前核对单位联系人信息。")
+    assert Comment.objects.filter(body="请信息科于本周五前核对单位联系人信息。").count() == 1
+    shot(page, "generic_org_comment")
+
+    # global search box in the backend header
+    page.locator("form[role=search] input[name=q]").fill("锦江区行政审批局")
+    with page.expect_navigation():
+        page.locator("form[role=search] input[name=q]").press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert "/search/" in page.url
+    assert_chinese(page, "锦江区行政审批局")
+    assert page.locator(f"a[href*='/base/organization/{jj.pk}/']").count() >= 1
+    shot(page, "search_org")
+    assert_local(page)
