@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import has_cjk, screenshot_to
+from .conftest import SCREENSHOT_DIR, has_cjk, screenshot_to
 
 
 def shot(page, name: str):
@@ -11,7 +11,14 @@ def shot(page, name: str):
 
 
 def assert_local(page):
-    """No request left 127.0.0.1 (the conftest aborts and records them)."""
+    """No request left 127.0.0.1 (the conftest aborts and records them). JavaScript console errors are logged
+    to var/screenshots/e2e_console_errors.txt for review (not failed on)."""
+    errors = getattr(page, "console_errors", None)
+    if errors:
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        with open(SCREENSHOT_DIR / "e2e_console_errors.txt", "a", encoding="utf-8") as fh:
+            for e in errors:
+                fh.write(f"{page.url}\t{e}\n")
     assert page.external_requests == [], f"external requests: {page.external_requests}"
 
 
@@ -21,8 +28,9 @@ def assert_chinese(page, *texts: str):
     assert has_cjk(body), "no Chinese text on the page"
     for text in texts:
         loc = page.get_by_text(text, exact=False)
-        assert any(loc.nth(i).is_visible() for i in range(min(loc.count(), 20))), \
+        assert any(loc.nth(i).is_visible() for i in range(min(loc.count(), 20))), (
             f"“{text}” is not visible on {page.url}"
+        )
 
 
 def wait_htmx(page):

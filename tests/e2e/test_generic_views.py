@@ -4,8 +4,6 @@ a good file), detail tabs, edit, protected delete. Every test asserts that no re
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from .helpers import assert_chinese, assert_local, assert_single, column_texts, shot, table_headers, wait_htmx
@@ -23,8 +21,12 @@ def many_orgs(orgs, regions):
     from egov_base.tests.factories import OrganizationFactory
 
     for i in range(20):
-        OrganizationFactory(name=f"锦江区公共服务中心{i:02d}", code=f"JJ-GG-{i:02d}", kind=Organization.Kind.PUBLIC,
-                            region=regions["锦江区"])
+        OrganizationFactory(
+            name=f"锦江区公共服务中心{i:02d}",
+            code=f"JJ-GG-{i:02d}",
+            kind=Organization.Kind.PUBLIC,
+            region=regions["锦江区"],
+        )
     return orgs
 
 
@@ -125,7 +127,7 @@ def test_org_export_xlsx_has_chinese_headers_and_filtered_rows(login_as, page, m
     headers = [str(c) for c in rows[header_row] if c]
     assert "单位编码" in headers and "单位类型" in headers, headers
     name_col = [str(c) for c in rows[header_row]].index("单位名称")
-    names = sorted(str(r[name_col]) for r in rows[header_row + 1:] if r and r[name_col])
+    names = sorted(str(r[name_col]) for r in rows[header_row + 1 :] if r and r[name_col])
     assert names == ["锦江区行政审批局", "青羊区行政审批局"], names
     shot(page, "generic_org_export")
     assert_local(page)
@@ -142,12 +144,15 @@ def test_contact_import_dry_run_shows_chinese_row_error_then_good_file_imports(l
     login_as("sysadmin")
     page.goto("/base/organizationcontact/import/")
     assert_chinese(page, "导入", "试导入（校验）", "正式导入")
-    bad = _csv([
-        ["JJ-XZSP", "张伟", "科长", "13800138001", "zhangwei@jj.example.cn", "是"],
-        ["不存在的单位", "李娜", "科员", "13800138002", "lina@jj.example.cn", "否"],
-    ])
+    bad = _csv(
+        [
+            ["JJ-XZSP", "张伟", "科长", "13800138001", "zhangwei@jj.example.cn", "是"],
+            ["不存在的单位", "李娜", "科员", "13800138002", "lina@jj.example.cn", "否"],
+        ]
+    )
     page.locator("input[name=file]").set_input_files(
-        files=[{"name": "contacts_bad.csv", "mimeType": "text/csv", "buffer": bad}])
+        files=[{"name": "contacts_bad.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="试导入（校验）").click()
     assert_chinese(page, "错误 1 行")
@@ -159,18 +164,22 @@ def test_contact_import_dry_run_shows_chinese_row_error_then_good_file_imports(l
 
     # applying the same bad file (without "仅导入无误的行") still writes nothing
     page.locator("input[name=file]").set_input_files(
-        files=[{"name": "contacts_bad.csv", "mimeType": "text/csv", "buffer": bad}])
+        files=[{"name": "contacts_bad.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="正式导入").click()
     assert_chinese(page, "存在错误，未写入任何数据")
     assert OrganizationContact.objects.count() == 0
 
-    good = _csv([
-        ["JJ-XZSP", "张伟", "科长", "13800138001", "zhangwei@jj.example.cn", "是"],
-        ["QY-XZSP", "李娜", "科员", "13800138002", "lina@qy.example.cn", "否"],
-    ])
+    good = _csv(
+        [
+            ["JJ-XZSP", "张伟", "科长", "13800138001", "zhangwei@jj.example.cn", "是"],
+            ["QY-XZSP", "李娜", "科员", "13800138002", "lina@qy.example.cn", "否"],
+        ]
+    )
     page.locator("input[name=file]").set_input_files(
-        files=[{"name": "contacts_good.csv", "mimeType": "text/csv", "buffer": good}])
+        files=[{"name": "contacts_good.csv", "mimeType": "text/csv", "buffer": good}]
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="正式导入").click()
     assert_chinese(page, "导入结果", "正确 2 行")
@@ -193,8 +202,13 @@ def test_org_detail_tabs_edit_and_protected_delete(login_as, page, orgs):
     for label in ("基本信息", "历史", "附件", "评论"):
         assert any(label in t for t in tabs), (label, tabs)
     shot(page, "generic_org_detail")
-    for label, name in (("联系人", "contacts"), ("历史", "history"), ("附件", "attachments"), ("评论", "comments"),
-                        ("流程跟踪", "trace")):
+    for label, name in (
+        ("联系人", "contacts"),
+        ("历史", "history"),
+        ("附件", "attachments"),
+        ("评论", "comments"),
+        ("流程跟踪", "trace"),
+    ):
         link = page.locator(".card-header-tabs .nav-link", has_text=label)
         if not link.count():
             continue
@@ -228,7 +242,10 @@ def test_org_detail_tabs_edit_and_protected_delete(login_as, page, orgs):
 
     # the history tab now lists the change
     page.goto(f"/base/organization/{jj.pk}/?tab=history")
-    assert "锦江审批局" in page.locator("#generic-tab").inner_text() or page.locator("#generic-tab tr, #generic-tab .list-group-item, #generic-tab li").count() > 0
+    assert (
+        "锦江审批局" in page.locator("#generic-tab").inner_text()
+        or page.locator("#generic-tab tr, #generic-tab .list-group-item, #generic-tab li").count() > 0
+    )
 
     # delete is refused: the sub-organisation 信息科 still points at it
     page.goto(f"/base/organization/{jj.pk}/")

@@ -19,20 +19,47 @@ def test_inbox_lists_open_tasks_with_count_and_overdue_mark(login_as, page, user
 
     me = users["service_desk"]
     now = timezone.now()
-    task_open(assignees=[me], title="审核锦江区行政审批局政务云资源申请（YW-2026-0107）", key="e2e:inbox:overdue",
-              due_at=now - dt.timedelta(hours=3), source="资源申请", url="/inbox/", notify=False)
-    task_open(assignees=[me], title="处理青羊区电子政务外网接入工单（GD-2026-0311）", key="e2e:inbox:ontime",
-              due_at=now + dt.timedelta(days=2), source="工单", url="/inbox/", notify=False)
+    task_open(
+        assignees=[me],
+        title="审核锦江区行政审批局政务云资源申请（YW-2026-0107）",
+        key="e2e:inbox:overdue",
+        due_at=now - dt.timedelta(hours=3),
+        source="资源申请",
+        url="/inbox/",
+        notify=False,
+    )
+    task_open(
+        assignees=[me],
+        title="处理青羊区电子政务外网接入工单（GD-2026-0311）",
+        key="e2e:inbox:ontime",
+        due_at=now + dt.timedelta(days=2),
+        source="工单",
+        url="/inbox/",
+        notify=False,
+    )
     # a retry with the same key duplicates nothing
-    task_open(assignees=[me], title="处理青羊区电子政务外网接入工单（GD-2026-0311）", key="e2e:inbox:ontime",
-              due_at=now + dt.timedelta(days=2), source="工单", url="/inbox/", notify=False)
+    task_open(
+        assignees=[me],
+        title="处理青羊区电子政务外网接入工单（GD-2026-0311）",
+        key="e2e:inbox:ontime",
+        due_at=now + dt.timedelta(days=2),
+        source="工单",
+        url="/inbox/",
+        notify=False,
+    )
     # somebody else's task never shows
     task_open(assignees=[users["ops"]], title="巡检天府新区机房精密空调", key="e2e:inbox:other", notify=False)
 
     login_as("service_desk")
     page.goto("/inbox/")
-    assert_chinese(page, "我的待办", "审核锦江区行政审批局政务云资源申请（YW-2026-0107）",
-                   "处理青羊区电子政务外网接入工单（GD-2026-0311）", "已超期", "1 项已超期")
+    assert_chinese(
+        page,
+        "我的待办",
+        "审核锦江区行政审批局政务云资源申请（YW-2026-0107）",
+        "处理青羊区电子政务外网接入工单（GD-2026-0311）",
+        "已超期",
+        "1 项已超期",
+    )
     assert page.get_by_text("巡检天府新区机房精密空调").count() == 0
     rows = page.locator("#inbox-list tbody tr")
     assert rows.count() == 2
@@ -61,11 +88,18 @@ def test_message_centre_bell_and_mark_read(login_as, page, users):
     from egov_base.notify.services import notify
 
     me = users["ops"]
-    notify([me], "notify.message", {"title": "政务云平台计划维护通知",
-                                    "body": "11 月 30 日 00:00–04:00 进行存储扩容，期间部分云主机可能短暂中断。"},
-           key="e2e:notify:maintenance")
-    notify([me], "notify.message", {"title": "政务云平台计划维护通知", "body": "重复发送"},
-           key="e2e:notify:maintenance")  # same key: no second message
+    notify(
+        [me],
+        "notify.message",
+        {
+            "title": "政务云平台计划维护通知",
+            "body": "11 月 30 日 00:00–04:00 进行存储扩容，期间部分云主机可能短暂中断。",
+        },
+        key="e2e:notify:maintenance",
+    )
+    notify(
+        [me], "notify.message", {"title": "政务云平台计划维护通知", "body": "重复发送"}, key="e2e:notify:maintenance"
+    )  # same key: no second message
     notify([users["dept_user"]], "notify.message", {"title": "不应出现的他人消息", "body": "—"}, key="e2e:notify:other")
     assert Message.objects.filter(recipient=me).count() == 1
 

@@ -16,8 +16,15 @@ PHONE = {"width": 375, "height": 812}
 @pytest.fixture
 def phone_page(browser, live_server):
     """A 375x812 phone page (iPhone X/11 Pro class), every external request aborted and recorded."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     external = _guard_external(context)
     page = context.new_page()
@@ -50,8 +57,14 @@ def _assert_no_overflow(page, limit: int = 375):
 def _seed_portal(users):
     from egov_base.inbox.services import task_open
 
-    task_open(assignees=[users["dept_user"]], title="补充锦江区政务云资源申请材料（YW-2026-0107）",
-              key="e2e:shell:todo", source="资源申请", url="/inbox/", notify=False)
+    task_open(
+        assignees=[users["dept_user"]],
+        title="补充锦江区政务云资源申请材料（YW-2026-0107）",
+        key="e2e:shell:todo",
+        source="资源申请",
+        url="/inbox/",
+        notify=False,
+    )
 
 
 def test_portal_home_for_department_user(login_as, page, users):
@@ -100,8 +113,11 @@ def test_mobile_h5_at_375_chinese_no_overflow_then_english(phone_page, users):
     shot(phone_page, "mobile_home_zh")
     _assert_no_overflow(phone_page)
 
-    for path, name, texts in (("/m/todo/", "todo", ("补充锦江区政务云资源申请材料",)), ("/m/messages/", "messages", ()),
-                              ("/m/me/", "me", ("界面语言",))):
+    for path, name, texts in (
+        ("/m/todo/", "todo", ("补充锦江区政务云资源申请材料",)),
+        ("/m/messages/", "messages", ()),
+        ("/m/me/", "me", ("界面语言",)),
+    ):
         phone_page.goto(path)
         assert has_cjk(phone_page.locator("body").inner_text())
         if texts:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 
 def _display(field, value):
@@ -17,6 +20,12 @@ def _display(field, value):
         return str(obj) if obj is not None else f"#{value}"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is not None:
+            if timezone.is_aware(parsed):
+                parsed = timezone.localtime(parsed)
+            return parsed.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "—"
     return value

@@ -25,6 +25,11 @@ from .registry import detail_tabs, model_url, object_url, perm_name
 from .selectors import column_label
 
 
+def _hx_target(request) -> str:
+    """The id of the element HTMX swaps into (htmx 4 sends "div#id", htmx 2 the bare id)."""
+    return (request.headers.get("HX-Target") or "").rsplit("#", 1)[-1]
+
+
 class GenericView(LoginRequiredMixin, View):
     config = None
     action = "view"  # permission needed: view / add / change / delete
@@ -165,7 +170,7 @@ class ObjectListView(GenericView, ListQueryMixin):
             export_query=urlencode({k: v for k, v in request.GET.items() if k not in ("page", "per_page")}),
             extra_actions=[a for a in config.actions if a.list and (not a.perm or request.user.has_perm(a.perm))],
         )
-        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "generic-table":
+        if request.headers.get("HX-Request") and _hx_target(request) == "generic-table":
             return render(request, "egov_base/generic/partials/table.html", ctx)
         return render(request, config.list_template or "egov_base/generic/object_list.html", ctx)
 
@@ -234,7 +239,7 @@ class ObjectDetailView(GenericView):
             comment_url=object_url(obj, "comment"),
         )
         ctx.update(tab_ctx)
-        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "generic-tab":
+        if request.headers.get("HX-Request") and _hx_target(request) == "generic-tab":
             return render(request, active.template, ctx)
         return render(request, self.config.detail_template or "egov_base/generic/object_detail.html", ctx)
 
