@@ -7,7 +7,6 @@ import sys
 from datetime import timedelta
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from . import config
 from .config import BASE_DIR
@@ -218,7 +217,9 @@ STATICFILES_DIRS = [BASE_DIR / "egov" / "static"]
 # Front-end packages installed by npm (package.json + package-lock.json), served locally, never from a CDN.
 _NODE = BASE_DIR / "node_modules"
 for _prefix, _path in [
-    ("vendor/tabler", _NODE / "@tabler" / "core" / "dist"),
+    ("vendor/tabler/css", _NODE / "@tabler" / "core" / "dist" / "css"),
+    ("vendor/tabler/js", _NODE / "@tabler" / "core" / "dist" / "js"),
+    ("vendor/tabler/img", _NODE / "@tabler" / "core" / "dist" / "img"),
     ("vendor/tabler-icons", _NODE / "@tabler" / "icons-webfont" / "dist"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/alpinejs", _NODE / "alpinejs" / "dist"),

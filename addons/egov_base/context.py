@@ -5,9 +5,9 @@ that act for a user, and by tests through ``acting_as``."""
 from __future__ import annotations
 
 import contextvars
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-import uuid
 
 
 @dataclass

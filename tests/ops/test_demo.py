@@ -101,7 +101,7 @@ def test_sync_commands_are_idempotent():
     for _ in range(2):
         call_command("egov_sync_roles", stdout=StringIO())
         call_command("egov_sync_schedules", stdout=StringIO())
-    assert Role.objects.filter(is_builtin=True).count() == 9
+    assert Role.objects.filter(is_builtin=True).count() == len(BUILTIN_ROLES)
     assert PeriodicTask.objects.filter(name__in=[p.name for p in registered()]).count() == len(registered())
 
 

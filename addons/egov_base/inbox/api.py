@@ -32,7 +32,7 @@ class TaskSerializer(serializers.ModelSerializer):
                   "completed_at", "result"]
         read_only_fields = fields
 
-    def get_object_type(self, obj):
+    def get_object_type(self, obj) -> str | None:
         return obj.content_type.model_class()._meta.label_lower if obj.content_type_id else None
 
 

@@ -125,6 +125,7 @@ DEMO_USERS = [
     ("ops", "徐鹏飞", "ops_engineer", "CD-DSJ-WL", "网络运维工程师", "+8613980010010"),
     ("city_user", "孙佳怡", "dept_user", "CD-WJW", "规划信息处科员", "+8613980010011"),
     ("sec_ops", "马立新", "ops_engineer", "CD-DSJ-AQ", "安全运维工程师", "+8613980010012"),
+    ("auditor", "邓雅琴", "auditor", "CD-DSJ-AQ", "安全审计员", "+8613980010013"),
 ]
 
 

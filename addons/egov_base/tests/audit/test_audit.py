@@ -231,10 +231,7 @@ def test_concurrent_writers_keep_one_chain(orgs):
 
 @pytest.mark.django_db
 def test_history_tab_on_generic_detail(client, users, orgs):
-    try:
-        from egov_base.generic.registry import detail_tabs, object_url
-    except ImportError:
-        pytest.skip("generic area not installed")
+    from egov_base.generic.registry import detail_tabs, object_url
     org = orgs["jinjiang"]
     org.short_name = "锦江审批局"
     org.save()

@@ -91,11 +91,11 @@ class TestRoleViews(StandardViewChecks):
 
         return dict(
             user=users["sysadmin"],
-            obj=role_create(user=users["sysadmin"], data={"code": "auditor", "name": "审计员"}),
+            obj=role_create(user=users["sysadmin"], data={"code": "qa_auditor", "name": "质量审计员"}),
             no_perm_user=users["dept_user"],
             add_data={"code": "data_steward", "name": "数据管理员", "default_data_scope": "org", "home": "backend",
                       "sort": 20},
-            edit_data={"code": "auditor", "name": "审计专员", "default_data_scope": "all", "home": "backend",
+            edit_data={"code": "qa_auditor", "name": "质量审计专员", "default_data_scope": "all", "home": "backend",
                        "sort": 21},
             delete=True,
         )

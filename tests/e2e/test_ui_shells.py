@@ -12,21 +12,13 @@ from conftest import TEST_PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True),
               pytest.mark.urls("egov_base.tests.ui.urls_for_tests")]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-SHOTS = Path(__file__).resolve().parents[4] / "var" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("Debian chromium not installed")
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                 args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-    yield browser
-    browser.close()
-    pw.stop()
+def chromium(browser):
+    """The session's Debian Chromium from tests/e2e/conftest.py."""
+    return browser
 
 
 def _page(browser, **ctx):
