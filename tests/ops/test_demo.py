@@ -96,6 +96,7 @@ def test_sync_commands_are_idempotent():
     from django_celery_beat.models import PeriodicTask
 
     from egov_base.org.models import Role
+    from egov_base.org.roles import BUILTIN_ROLES
     from egov_base.schedules import registered
 
     for _ in range(2):

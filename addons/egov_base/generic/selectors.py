@@ -176,3 +176,18 @@ def comment_tab_context(request, obj):
     ct = ContentType.objects.get_for_model(type(obj))
     comments = Comment.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("author")
     return {"comments": comments}
+
+
+def delete_blockers(obj, limit: int = 50) -> list:
+    """Rows that would stop ``obj`` from being deleted (PROTECT / RESTRICT references), found without deleting,
+    so the confirmation page can say so before the user confirms."""
+    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+
+    collector = Collector(using=obj._state.db or "default")
+    try:
+        collector.collect([obj])
+    except ProtectedError as exc:
+        return list(exc.protected_objects)[:limit]
+    except RestrictedError as exc:
+        return list(exc.restricted_objects)[:limit]
+    return []

@@ -325,7 +325,9 @@ class ObjectDeleteView(GenericView):
 
     def get(self, request, pk):
         obj = self.get_object(pk)
-        return render(request, "egov_base/generic/object_delete.html", self.base_context(object=obj))
+        blockers = selectors.delete_blockers(obj)
+        return render(request, "egov_base/generic/object_delete.html",
+                      self.base_context(object=obj, protected=_describe(blockers) if blockers else None))
 
     def post(self, request, pk):
         obj = self.get_object(pk)

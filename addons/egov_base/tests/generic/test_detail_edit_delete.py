@@ -84,13 +84,17 @@ def test_delete_confirmation_and_protection(client, users, orgs):
     client.force_login(users["sysadmin"])
     # jinjiang has users and a child: protected
     url = reverse("egov_base:organization_delete", kwargs={"pk": orgs["jinjiang"].pk})
-    assert client.get(url).status_code == 200
+    resp = client.get(url)
+    assert resp.status_code == 200
+    # the confirmation page names the blocking rows before anyone confirms
+    assert "不能删除" in resp.content.decode() and "确认删除" not in resp.content.decode()
     resp = client.post(url)
     assert resp.status_code == 409
     assert resp.context["protected"]
     assert "不能删除" in resp.content.decode()
     assert Organization.objects.filter(pk=orgs["jinjiang"].pk).exists()
     lone = OrganizationFactory(name="待删除单位", code="DEL-1")
+    assert "确认删除" in client.get(reverse("egov_base:organization_delete", kwargs={"pk": lone.pk})).content.decode()
     resp = client.post(reverse("egov_base:organization_delete", kwargs={"pk": lone.pk}))
     assert resp.status_code == 302
     assert not Organization.objects.filter(pk=lone.pk).exists()
