@@ -44,14 +44,7 @@ def generate(users: int, contacts: int, reset: bool) -> None:
     from egov_base.org.models import Organization, OrganizationContact, Role, User
 
     t0 = time.monotonic()
-    if not (_env.ROOT / "addons" / "egov_base" / "migrations").is_dir():
-        # No migration files yet (they are generated at release time): create every table straight from the
-        # models, like pytest --no-migrations does.
-        from django.apps import apps
-        from django.conf import settings
-
-        settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
-    call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
+    call_command("migrate", verbosity=0, interactive=False)
     demo.load_organizations()
     demo.load_users()  # the demo users (city_admin, jj_admin ...) log in to the benchmark
     orgs = list(Organization.objects.values_list("pk", flat=True))
