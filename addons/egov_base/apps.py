@@ -11,12 +11,5 @@ class EgovBaseConfig(AppConfig):
         # Each area connects its signal handlers and registrations here.
         from importlib import import_module
 
-        for module in (
-            "egov_base.audit.signals",  # change logging
-            "egov_base.registrations",
-        ):
-            try:
-                import_module(module)
-            except ModuleNotFoundError as exc:  # an area not written yet
-                if exc.name != module:
-                    raise
+        import_module("egov_base.audit.signals")  # change logging
+        import_module("egov_base.registrations")

@@ -1,7 +1,6 @@
 """URLs of egov_base, namespace ``egov_base``. Each area contributes ``<area>/urls.py`` with a plain
 ``urlpatterns`` list (no app_name), so its names read ``egov_base:<name>``."""
 
-from importlib import import_module
 
 from django.urls import include, path
 
@@ -27,11 +26,4 @@ _AREAS = [
     ("", "generic"),
 ]
 for _prefix, _area in _AREAS:
-    _name = f"egov_base.{_area}.urls"
-    try:
-        import_module(_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != _name:
-            raise
-        continue
-    urlpatterns.append(path(_prefix, include(_name)))
+    urlpatterns.append(path(_prefix, include(f"egov_base.{_area}.urls")))

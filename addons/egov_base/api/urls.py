@@ -15,10 +15,8 @@ router.register("egov_base/user", UserViewSet, basename="egov_base-user")
 
 def _register_generic_models():
     """Models registered with the generic registry with config.api=True get a viewset automatically."""
-    try:
-        from egov_base.generic.registry import iter_registered
-    except ImportError:
-        return
+    from egov_base.generic.registry import iter_registered
+
     for item in iter_registered():
         model, config = item if isinstance(item, tuple) else (getattr(item, "model", None), item)
         if model is None or not getattr(config, "api", False):

@@ -8,6 +8,7 @@ produce update entries.
 
 from __future__ import annotations
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -187,15 +188,10 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs):
     )
 
 
-try:  # django-axes lockout
-    from axes.signals import user_locked_out
-
-    @receiver(user_locked_out, dispatch_uid="egov_audit_locked")
-    def _audit_locked(sender, request, username=None, ip_address=None, **kwargs):
-        record_event(action="locked", user=None, actor_name=str(username or "")[:150],
-                     data={"username": username, "ip": ip_address})
-except ImportError:  # pragma: no cover
-    pass
+@receiver(user_locked_out, dispatch_uid="egov_audit_locked")  # django-axes lockout
+def _audit_locked(sender, request, username=None, ip_address=None, **kwargs):
+    record_event(action="locked", user=None, actor_name=str(username or "")[:150],
+                 data={"username": username, "ip": ip_address})
 
 
 # Password history and expiry bookkeeping of the security area.

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from ..generic.registry import ModelConfig, register
 from ..org.roles import grant
 from ..ui.menu import MenuItem, register_menu
 from .models import Article, ArticleCategory
@@ -20,18 +21,13 @@ grant("dept_head", *_EDIT, "egov_base.review_article", "egov_base.publish_articl
       "egov_base.add_articlecategory", "egov_base.change_articlecategory")
 grant("city_admin", "egov_base.publish_article")
 
-try:
-    from ..generic.registry import ModelConfig, register
-except ImportError:
-    pass
-else:
-    register(ArticleCategory, ModelConfig(
-        menu="content", list_display=["code", "name", "sort", "is_active"], search_fields=["code", "name"],
-        form_fields=["code", "name", "sort", "is_active"], import_fields=["code", "name", "sort"], import_key="code",
-    ))
-    register(Article, ModelConfig(
-        menu="content", list_display=["title", "category", "status", "audience", "pinned", "publish_at", "organization"],
-        list_filter=["category", "status", "audience", "pinned"], search_fields=["title", "summary"],
-        form_fields=["category", "column", "title", "summary", "body", "source", "organization", "audience",
-                     "districts", "pinned", "publish_at", "expire_at"],
-    ))
+register(ArticleCategory, ModelConfig(
+    menu="content", list_display=["code", "name", "sort", "is_active"], search_fields=["code", "name"],
+    form_fields=["code", "name", "sort", "is_active"], import_fields=["code", "name", "sort"], import_key="code",
+))
+register(Article, ModelConfig(
+    menu="content", list_display=["title", "category", "status", "audience", "pinned", "publish_at", "organization"],
+    list_filter=["category", "status", "audience", "pinned"], search_fields=["title", "summary"],
+    form_fields=["category", "column", "title", "summary", "body", "source", "organization", "audience",
+                 "districts", "pinned", "publish_at", "expire_at"],
+))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _g
@@ -12,8 +10,6 @@ from django_fsm import can_proceed, has_transition_perm
 
 from ..scope import org_in_scope
 from .models import Article
-
-log = logging.getLogger(__name__)
 
 EDIT_FIELDS = ("category", "column", "title", "summary", "body", "cover", "source", "organization", "audience",
                "pinned", "publish_at", "expire_at")
@@ -38,14 +34,9 @@ def _validate(article: Article, districts) -> None:
 
 
 def _audit(action: str, article: Article, message: str, data: dict | None = None) -> None:
-    try:
-        from ..audit.services import record_event
-    except ImportError:
-        return
-    try:
-        record_event(action=action, obj=article, message=message, data=data or {})
-    except TypeError:  # contract drift must not break publishing
-        log.warning("audit.record_event signature mismatch", exc_info=True)
+    from ..audit.services import record_event
+
+    record_event(action=action, obj=article, message=message, data=data or {})
 
 
 def _check_org(user, organization) -> None:
@@ -139,10 +130,8 @@ def article_transition(*, user, article: Article, action: str, comment: str = ""
 
 
 def _sync_inbox(article: Article, action: str, user) -> None:
-    try:
-        from ..inbox.services import task_cancel, task_complete, task_open
-    except ImportError:
-        return
+    from ..inbox.services import task_cancel, task_complete, task_open
+
     key = f"content.article:{article.pk}:review"
     if action == "submit":
         task_open(

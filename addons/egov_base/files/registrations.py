@@ -2,10 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-try:
-    from ..generic.registry import register_detail_tab
-except ImportError:  # generic area not available
-    register_detail_tab = None
+from ..generic.registry import register_detail_tab
 
 
 def _context(request, obj):
@@ -14,8 +11,7 @@ def _context(request, obj):
     return tab_context(request, obj)
 
 
-if register_detail_tab is not None:
-    register_detail_tab(
-        key="attachments", label=_("附件"), template="egov_base/files/partials/attachments_tab.html",
-        context=_context, order=30,
-    )
+register_detail_tab(
+    key="attachments", label=_("附件"), template="egov_base/files/partials/attachments_tab.html",
+    context=_context, order=30,
+)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import tempfile
 
@@ -20,18 +19,11 @@ from .selectors import attachments_for, can_change_parent  # noqa: F401  (re-exp
 from .storage import encrypt_stream
 from .validation import get_purpose, validate_upload
 
-log = logging.getLogger(__name__)
-
 
 def _audit(action, obj, message, data=None, user=None):
-    try:
-        from ..audit.services import record_event
-    except ImportError:  # audit area not installed yet
-        return
-    try:
-        record_event(action=action, obj=obj, user=user, message=message, data=data or {})
-    except Exception:  # never let auditing break the file operation
-        log.exception("audit record_event failed")
+    from ..audit.services import record_event
+
+    record_event(action=action, obj=obj, user=user, message=message, data=data or {})
 
 
 def _sha256(fileobj) -> str:

@@ -14,11 +14,9 @@ from .models import Comment, ListPreference
 
 
 def record_event(**kwargs) -> None:
-    """Audit through egov_base.audit when that area is installed (guarded)."""
-    try:
-        from ..audit.services import record_event as _record
-    except ImportError:
-        return
+    """Audit through egov_base.audit (function-local import: audit imports the generic registry)."""
+    from ..audit.services import record_event as _record
+
     _record(**kwargs)
 
 

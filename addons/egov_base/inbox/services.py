@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Task
-
-logger = logging.getLogger(__name__)
 
 EVENT_ASSIGNED = "inbox.task_assigned"
 EVENT_DUE_SOON = "inbox.task_due_soon"
@@ -21,16 +19,12 @@ EVENT_OVERDUE = "inbox.task_overdue"
 
 
 def _notify(recipients, event, context, obj=None, *, url="", key=None):
-    """Send through the notify area when it exists; never fail the caller's write. ``key`` makes a repeated
-    send a no-op on the notify side too."""
-    try:
-        from egov_base.notify.services import notify
-    except ImportError:
-        return False
-    try:
-        notify(recipients, event, context, obj=obj, url=url or "", key=key)
-    except Exception:  # a notification channel must never break a business write
-        logger.exception("inbox notification %s failed", event)
+    """Send through the notify area. Callers run this after commit (``transaction.on_commit(..., robust=True)``)
+    so a failing notification is logged and never undoes the business write. ``key`` makes a repeated send a
+    no-op on the notify side too."""
+    from egov_base.notify.services import notify
+
+    notify(recipients, event, context, obj=obj, url=url or "", key=key)
     return True
 
 
@@ -55,7 +49,7 @@ def task_open(*, obj=None, assignees=None, roles=None, org=None, district=None, 
     if url is None and obj is not None and hasattr(obj, "get_absolute_url"):
         try:
             url = obj.get_absolute_url()
-        except Exception:
+        except NoReverseMatch:
             url = ""
     base = dict(
         kind=kind, title=str(title)[:255], url=url or "", source=source, key=key, content_type=ct,
@@ -90,7 +84,7 @@ def task_open(*, obj=None, assignees=None, roles=None, org=None, district=None, 
             created.append(task)
         if notify and created:
             ids = [t.pk for t in created]
-            transaction.on_commit(lambda: _notify_opened(ids))
+            transaction.on_commit(lambda: _notify_opened(ids), robust=True)
     return result
 
 
@@ -215,6 +209,6 @@ def send_due_reminders(*, now=None, soon_hours: int = 24) -> dict:
                 recipients = [task.assignee] if task.assignee_id else list(task_candidates(task)[:200])
                 ctx = {"task": task, "title": task.title, "url": task.url, "due_at": task.due_at}
                 transaction.on_commit(lambda r=recipients, e=event, c=ctx, t=task, n=name: _notify(
-                    r, e, c, obj=t, url=t.url, key=f"inbox:{t.pk}:{n}"))
+                    r, e, c, obj=t, url=t.url, key=f"inbox:{t.pk}:{n}"), robust=True)
             sent[name] += 1
     return sent

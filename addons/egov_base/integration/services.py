@@ -13,12 +13,9 @@ from .models import ExternalSystem, IntegrationCall
 
 def system_breaker_reset(*, system: ExternalSystem) -> None:
     CircuitBreaker(system.code, failure_threshold=system.failure_threshold, cooldown=system.cooldown_seconds).reset()
-    try:
-        from ..audit.services import record_event
+    from ..audit.services import record_event
 
-        record_event(action="update", obj=system, message=f"reset circuit breaker {system.code}", data={})
-    except Exception:  # noqa: BLE001 - audit area optional at this point
-        pass
+    record_event(action="update", obj=system, message=f"重置熔断器：{system.code}", data={})
 
 
 def call_log_purge(*, days: int = 90) -> int:

@@ -2,7 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from ..org.roles import grant
 from ..schedules import periodic
+from ..ui.menu import MenuItem, register_menu
 from .registry import register_event
 
 register_event(
@@ -23,25 +25,15 @@ register_event(
 periodic("egov_base.notify.dispatch_due", "egov_base.notify.dispatch_due", every_seconds=60,
          description="发送免打扰结束的延后通知，补发丢失的队列任务")
 
-try:
-    from ..ui.menu import MenuItem, register_menu
+register_menu("system", _("系统管理"), "ti ti-settings", 90, items=[
+    MenuItem(_("通知模板"), "egov_base:notify_templates", perm="egov_base.view_notificationtemplate", icon="ti ti-template", order=50),
+    MenuItem(_("通知发送记录"), "egov_base:notify_deliveries", perm="egov_base.view_delivery", icon="ti ti-send", order=51),
+])
+register_menu("personal", _("个人中心"), "ti ti-user", 95, items=[
+    MenuItem(_("消息中心"), "egov_base:notify_messages", icon="ti ti-bell", order=10),
+    MenuItem(_("通知设置"), "egov_base:notify_preferences", icon="ti ti-adjustments", order=11),
+])
 
-    register_menu("system", _("系统管理"), "ti ti-settings", 90, items=[
-        MenuItem(_("通知模板"), "egov_base:notify_templates", perm="egov_base.view_notificationtemplate", icon="ti ti-template", order=50),
-        MenuItem(_("通知发送记录"), "egov_base:notify_deliveries", perm="egov_base.view_delivery", icon="ti ti-send", order=51),
-    ])
-    register_menu("personal", _("个人中心"), "ti ti-user", 95, items=[
-        MenuItem(_("消息中心"), "egov_base:notify_messages", icon="ti ti-bell", order=10),
-        MenuItem(_("通知设置"), "egov_base:notify_preferences", icon="ti ti-adjustments", order=11),
-    ])
-except ImportError:
-    pass
-
-try:
-    from ..org.roles import grant
-
-    grant("service_desk", "egov_base.view_delivery", "egov_base.change_delivery", "egov_base.view_notificationtemplate")
-    grant("ops_engineer", "egov_base.view_delivery")
-    grant("dept_head", "egov_base.view_delivery", "egov_base.view_notificationtemplate")
-except ImportError:
-    pass
+grant("service_desk", "egov_base.view_delivery", "egov_base.change_delivery", "egov_base.view_notificationtemplate")
+grant("ops_engineer", "egov_base.view_delivery")
+grant("dept_head", "egov_base.view_delivery", "egov_base.view_notificationtemplate")

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -58,8 +59,11 @@ def message_read(request, pk: int):
     services.message_mark_read(user=request.user, message=msg)
     if request.htmx:
         msg.refresh_from_db()
-        resp = render(request, "egov_base/notify/partials/message_row.html", {"m": msg})
-        resp["HX-Trigger"] = "notify-changed"
+        row = render_to_string("egov_base/notify/partials/message_row.html", {"m": msg}, request=request)
+        state = render_to_string("egov_base/notify/partials/unread_state.html",
+                                 {"unread": selectors.unread_count(request.user), "oob": True}, request=request)
+        resp = HttpResponse(row + state)
+        resp["HX-Trigger"] = "notify-changed"  # the header bell (#notify-badge) refreshes itself
         return resp
     return redirect(request.POST.get("next") or "egov_base:notify_messages")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from ..generic.registry import ExtraAction, ModelConfig, register, register_detail_tab
+from ..ui.menu import MenuItem, register_menu
 from .forms import RoleForm, UserForm
 from .models import Organization, OrganizationContact, Region, Role, User
 from .roles import grant
@@ -76,6 +77,7 @@ register(Organization, ModelConfig(
     default_columns=["name", "code", "kind", "region", "is_active"],
     list_filter=["kind", "region", "is_active"],
     search_fields=["name", "short_name", "code"],
+    sortable=["name", "short_name", "code", "kind", "region", "parent", "is_active", "created_at"],
     ordering=["path"],
     form_fields=["name", "short_name", "code", "kind", "parent", "region", "duties", "address", "phone", "email",
                  "sort", "is_active"],
@@ -197,19 +199,13 @@ grant("dept_head", "egov_base.view_user", "egov_base.export_organization")
 
 
 # --- menu --------------------------------------------------------------------------------------------------
-try:
-    from ..ui.menu import MenuItem, register_menu
-except ImportError:  # the ui area is not installed yet
-    register_menu = None
-
-if register_menu is not None:
-    register_menu(
-        "org", _("组织与权限"), "ti ti-sitemap", 80,
-        items=[
-            MenuItem(_("组织机构"), "egov_base:organization_list", "egov_base.view_organization"),
-            MenuItem(_("单位联系人"), "egov_base:organizationcontact_list", "egov_base.view_organizationcontact"),
-            MenuItem(_("用户"), "egov_base:user_list", "egov_base.view_user"),
-            MenuItem(_("角色与权限"), "egov_base:role_list", "egov_base.view_role"),
-            MenuItem(_("行政区划"), "egov_base:region_list", "egov_base.view_region"),
-        ],
-    )
+register_menu(
+    "org", _("组织与权限"), "ti ti-sitemap", 80,
+    items=[
+        MenuItem(_("组织机构"), "egov_base:organization_list", "egov_base.view_organization"),
+        MenuItem(_("单位联系人"), "egov_base:organizationcontact_list", "egov_base.view_organizationcontact"),
+        MenuItem(_("用户"), "egov_base:user_list", "egov_base.view_user"),
+        MenuItem(_("角色与权限"), "egov_base:role_list", "egov_base.view_role"),
+        MenuItem(_("行政区划"), "egov_base:region_list", "egov_base.view_region"),
+    ],
+)

@@ -104,15 +104,10 @@ def report_execute(*, run_id: int) -> ReportRun | None:
 
 
 def _audit(run):
-    try:
-        from ..audit.services import record_event
-    except ImportError:
-        return
-    try:
-        record_event(action="export", model=ReportRun, user=run.requested_by, message=f"生成报表：{run.name}",
-                     data={"run": run.pk, "code": run.code, "format": run.format})
-    except Exception:
-        log.exception("audit failed for report run %s", run.pk)
+    from ..audit.services import record_event
+
+    record_event(action="export", model=ReportRun, user=run.requested_by, message=f"生成报表：{run.name}",
+                 data={"run": run.pk, "code": run.code, "format": run.format})
 
 
 def deliver_to_inbox(*, run_id: int) -> int:
@@ -120,11 +115,8 @@ def deliver_to_inbox(*, run_id: int) -> int:
     run = ReportRun.objects.select_related("schedule").filter(pk=run_id, status=ReportRun.Status.DONE).first()
     if run is None or run.schedule is None:
         return 0
-    try:
-        from ..inbox.services import task_open
-    except ImportError:
-        log.warning("inbox area not available; scheduled report %s not delivered", run.pk)
-        return 0
+    from ..inbox.services import task_open
+
     recipients = list(run.schedule.recipients.filter(is_active=True))
     if not recipients:
         return 0

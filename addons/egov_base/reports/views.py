@@ -62,13 +62,10 @@ def report_download(request, pk: int):
     run = run_get(user=request.user, pk=pk)
     if run is None or run.status != ReportRun.Status.DONE or not run.file:
         raise Http404(_("报表文件不存在或无权访问。"))
-    try:
-        from ..audit.services import record_event
+    from ..audit.services import record_event
 
-        record_event(action="download", model=ReportRun, user=request.user, message=f"下载报表：{run.file_name}",
-                     data={"run": run.pk})
-    except ImportError:
-        pass
+    record_event(action="download", model=ReportRun, user=request.user, message=f"下载报表：{run.file_name}",
+                 data={"run": run.pk})
     content_type = "application/pdf" if run.format == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = FileResponse(run.file.open("rb"), content_type=content_type)
     response["Content-Disposition"] = content_disposition(run.file_name or f"report.{run.format}")

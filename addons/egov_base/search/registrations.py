@@ -7,10 +7,7 @@ from .registry import register_search
 
 
 def _org_url(obj):
-    try:
-        return obj.get_absolute_url()
-    except Exception:
-        return ""
+    return obj.get_absolute_url()  # set by the generic registry (object_url: "" when there is no detail view)
 
 
 register_search(

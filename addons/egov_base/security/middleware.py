@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponseRedirect, JsonResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
@@ -12,20 +12,12 @@ from .selectors import password_change_required
 EXEMPT_PREFIXES = ("/static/", "/media/", "/i18n/", "/jsi18n/", "/oidc/", "/test-oidc/", "/favicon.ico")
 
 
-def _password_change_url() -> str | None:
-    try:
-        return reverse("egov_base:password_change")
-    except NoReverseMatch:
-        return None
+def _password_change_url() -> str:
+    return reverse("egov_base:password_change")
 
 
-def _logout_url() -> str | None:
-    for name in ("egov_base:logout", "logout"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
+def _logout_url() -> str:
+    return reverse("egov_base:logout")
 
 
 class SecurityBaselineMiddleware:
@@ -57,7 +49,7 @@ class SecurityBaselineMiddleware:
                 {"code": "password_change_required", "message": _("密码已过期或须修改，请先修改密码。"), "errors": {}},
                 status=403,
             )
-        if change_url is None or path == change_url or path == _logout_url():
+        if path == change_url or path == _logout_url():
             return None
         nxt = request.get_full_path()
         query = urlencode({"next": nxt}) if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}) else ""

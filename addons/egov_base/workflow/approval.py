@@ -451,7 +451,7 @@ def approval_check_sla(*, now=None) -> dict:
                 continue
             ctx = {"step": step, "title": f"审批超时：{step.instance.obj}（{step.node_name}）", "url": ""}
             transaction.on_commit(lambda s=step, c=ctx: _notify(
-                [s.assignee], "workflow.approval_overdue", c, key=f"approval:step:{s.pk}:overdue"))
+                [s.assignee], "workflow.approval_overdue", c, key=f"approval:step:{s.pk}:overdue"), robust=True)
             out["overdue"] += 1
     for step in pending.filter(overdue=True, escalated=False).select_related("instance"):
         sla = step.due_at - step.created_at

@@ -14,6 +14,7 @@ import django_fsm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField  # noqa: F401  (re-exported)
@@ -204,14 +205,10 @@ def obj_task_key(obj, state) -> str:
 
 
 def record_audit(**kwargs):
-    try:
-        from egov_base.audit.services import record_event
-    except ImportError:
-        return
-    try:
-        record_event(**kwargs)
-    except Exception:
-        logger.exception("audit record_event failed")
+    """Append an audit entry in the caller's transaction (egov_base.audit.services.record_event)."""
+    from egov_base.audit.services import record_event
+
+    record_event(**kwargs)
 
 
 def _actor_snapshot(user):
@@ -221,29 +218,20 @@ def _actor_snapshot(user):
 
 
 def _store_attachments(log, attachments, user) -> list:
-    """Attach uploaded files to the process-log row through the files area when it exists; otherwise keep
-    only their names. Already stored files may be passed as dicts ``{"id":..., "name":...}``."""
+    """Attach uploaded files to the process-log row through the files area. Already stored files may be
+    passed as dicts ``{"id":..., "name":...}``; anything without content keeps only its name."""
+    from egov_base.files.services import attach
+
     out = []
-    attach = None
-    if attachments:
-        try:
-            from egov_base.files.services import attach  # noqa: F811
-        except ImportError:
-            attach = None
     for a in attachments or ():
         if isinstance(a, dict):
             out.append(a)
             continue
-        name = getattr(a, "name", str(a))
-        entry = {"name": name}
-        if attach is not None and hasattr(a, "read"):
-            try:
-                stored = attach(obj=log, file=a, user=user)
-                entry["id"] = getattr(stored, "pk", None)
-                if hasattr(stored, "get_absolute_url"):
-                    entry["url"] = stored.get_absolute_url()
-            except TypeError:
-                logger.warning("files.attach signature mismatch; storing the name only")
+        entry = {"name": getattr(a, "name", str(a))}
+        if hasattr(a, "read"):
+            stored = attach(obj=log, file=a, user=user)
+            entry["id"] = stored.pk
+            entry["url"] = reverse("egov_base:attachment_download", args=[stored.attachment_id]) + f"?v={stored.version}"
         out.append(entry)
     return out
 

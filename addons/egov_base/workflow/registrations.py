@@ -3,6 +3,10 @@ process-trace detail tab."""
 
 from django.utils.translation import gettext_lazy as _
 
+from egov_base.generic.registry import register_detail_tab
+from egov_base.notify.registry import register_event
+from egov_base.ui.menu import MenuItem, register_menu
+
 from ..org.roles import grant
 from ..schedules import periodic
 
@@ -12,13 +16,8 @@ periodic("workflow: approval SLA", "egov_base.workflow.approval_check_sla", ever
 grant("dept_head", "egov_base.view_approvalchain", "egov_base.view_approvalinstance")
 grant("city_admin", "egov_base.view_approvalchain")
 
-try:
-    from egov_base.notify.registry import register_event
-except ImportError:
-    register_event = None
-if register_event is not None:
-    register_event("workflow.approval_overdue", _("审批超时提醒"), subject="【审批超时】{{ title }}",
-                   body="{{ title }} 已超过办理时限，请尽快处理。", channels=["inapp", "email", "sms"])
+register_event("workflow.approval_overdue", _("审批超时提醒"), subject="【审批超时】{{ title }}",
+               body="{{ title }} 已超过办理时限，请尽快处理。", channels=["inapp", "email", "sms"])
 
 
 def _trace_context(request, obj):
@@ -33,21 +32,11 @@ def _has_trace(request, obj):
     return has_process_logs(obj)
 
 
-try:
-    from egov_base.generic.registry import register_detail_tab
-except ImportError:
-    register_detail_tab = None
-if register_detail_tab is not None:
-    register_detail_tab(key="trace", label=_("流程跟踪"), template="egov_base/workflow/partials/trace.html",
-                        context=_trace_context, order=30, condition=_has_trace)
+register_detail_tab(key="trace", label=_("流程跟踪"), template="egov_base/workflow/partials/trace.html",
+                    context=_trace_context, order=30, condition=_has_trace)
 
 
-try:
-    from egov_base.ui.menu import MenuItem, register_menu
-except ImportError:
-    register_menu = None
-if register_menu is not None:
-    register_menu("system", _("系统管理"), "ti ti-settings", 900, items=[
-        MenuItem(_("审批流程设计"), "egov_base:approval_chain_list", perm="egov_base.view_approvalchain", order=40,
-                 icon="ti ti-git-branch"),
-    ])
+register_menu("system", _("系统管理"), "ti ti-settings", 900, items=[
+    MenuItem(_("审批流程设计"), "egov_base:approval_chain_list", perm="egov_base.view_approvalchain", order=40,
+             icon="ti ti-git-branch"),
+])
