@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import timedelta
 
@@ -107,7 +108,10 @@ CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": config.get("CACHE_PREFIX", DATABASES["default"]["NAME"] if not TESTING else "t-" + DATABASES["default"]["TEST"]["NAME"]),
+        # Tests: one prefix per test database and pytest-xdist worker, so parallel runs never share cache keys.
+        "KEY_PREFIX": config.get("CACHE_PREFIX", DATABASES["default"]["NAME"])
+        if not TESTING
+        else "t-{}-{}".format(DATABASES["default"]["TEST"]["NAME"], os.environ.get("PYTEST_XDIST_WORKER", "main")),
         "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
 }
