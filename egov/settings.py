@@ -115,7 +115,9 @@ CACHES = {
         "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in Redis: the idle timeout renews them on every request, which must not cost a database write.
+# Production runs Redis with persistence and Sentinel (docs/operator/scale-out.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 # --- auth and security baseline (等保 2.0 level 3) -------------------------------------------------
 AUTH_USER_MODEL = "egov_base.User"
