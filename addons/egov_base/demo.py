@@ -11,6 +11,7 @@ import sys
 import traceback
 
 from .org.demo import DEMO_PASSWORD, DEMO_USERS
+from .org.roles import BUILTIN_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -19,17 +20,6 @@ AREAS = [
     "generic",
 ]
 
-ROLE_LABELS = {
-    "sysadmin": "系统管理员",
-    "city_admin": "市级管理员",
-    "district_admin": "区县管理员",
-    "dept_user": "部门用户",
-    "centre_leader": "中心领导",
-    "dept_head": "部门负责人",
-    "reviewer": "评审人员",
-    "service_desk": "服务台",
-    "ops_engineer": "运维工程师",
-}
 
 
 def _area_module(area: str):
@@ -86,8 +76,9 @@ def login_table() -> str:
         org_names = dict(Organization.objects.filter(code__in=[u[3] for u in DEMO_USERS]).values_list("code", "name"))
     except Exception:  # noqa: BLE001 - the table is still useful without names
         pass
+    role_labels = {code: str(label) for code, label, *_rest in BUILTIN_ROLES}
     for username, name, role, org_code, _position, _mobile in DEMO_USERS:
-        rows.append((ROLE_LABELS.get(role, role), username, DEMO_PASSWORD, f"{name} / {org_names.get(org_code, org_code)}"))
+        rows.append((role_labels.get(role, role), username, DEMO_PASSWORD, f"{name} / {org_names.get(org_code, org_code)}"))
 
     def width(s: str) -> int:
         return sum(2 if ord(c) > 0x2E80 else 1 for c in s)
