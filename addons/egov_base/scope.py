@@ -86,15 +86,26 @@ def scope_q(model: type[Model], user) -> Q | None:
 
     org = user.organization if user.organization_id else None
     if spec.org is not None and scope != DataScope.SELF:
+        org_filter = None
         if scope == DataScope.CITY:
-            q |= Q(**{_join(spec.org, "district__isnull"): True}) & ~Q(**{_join(spec.org, "pk__isnull"): True})
+            org_filter = {"district__isnull": True}
         elif scope == DataScope.DISTRICT and org is not None and org.district_id:
-            q |= Q(**{_join(spec.org, "district_id"): org.district_id})
-        elif scope == DataScope.ORG and org is not None:
-            q |= Q(**{_join(spec.org, "path__startswith"): org.path})
-        elif scope == DataScope.DISTRICT and org is not None:
-            # a district-scoped user outside any district falls back to own organisation
-            q |= Q(**{_join(spec.org, "path__startswith"): org.path})
+            org_filter = {"district_id": org.district_id}
+        elif scope in (DataScope.ORG, DataScope.DISTRICT) and org is not None:
+            # ORG; and a district-scoped user outside any district falls back to own organisation
+            org_filter = {"path__startswith": org.path}
+        if org_filter is not None:
+            if spec.org == "":
+                q |= Q(**org_filter)  # the model is Organization itself
+            else:
+                # ``organization_id IN (1, 2, ...)``: the small organisation table is filtered first (one indexed
+                # query) and the records are found through their indexed foreign key, OR-ed with the owner index,
+                # instead of joining every record to its organisation (a literal list lets PostgreSQL use a
+                # BitmapOr; a sub-select does not). See docs/operator/performance.md for the measurements.
+                from .org.models import Organization
+
+                org_ids = list(Organization.objects.filter(**org_filter).values_list("pk", flat=True))
+                q |= Q(**{f"{spec.org}__in": org_ids})
     return q
 
 

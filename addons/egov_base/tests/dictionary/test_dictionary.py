@@ -17,9 +17,9 @@ def _clean_cache(settings):
     from django.core.cache import cache
 
     settings.AXES_ENABLED = False
-    cache.clear()
+    cache.delete_pattern("*")  # only this run's prefixed keys; clear() would flush every worker's sessions
     yield
-    cache.clear()
+    cache.delete_pattern("*")  # only this run's prefixed keys; clear() would flush every worker's sessions
 
 
 def test_seed_is_idempotent():
