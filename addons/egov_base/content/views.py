@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from ..generic.forms import add_service_errors
 from . import selectors, services
 from .forms import ArticleForm, TransitionForm
 from .models import Article
@@ -62,7 +63,7 @@ def article_manage_add(request):
         try:
             article = services.article_create(user=request.user, data=data, districts=form.cleaned_data["districts"])
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已保存草稿。"))
             return redirect(article.get_absolute_url())
@@ -80,18 +81,10 @@ def article_manage_edit(request, pk):
             services.article_update(user=request.user, article=article, data=data,
                                     districts=form.cleaned_data["districts"])
         except ValidationError as exc:
-            _attach(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(article.get_absolute_url())
     return render(request, "egov_base/content/manage_form.html", {"form": form, "article": article})
-
-
-def _attach(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required

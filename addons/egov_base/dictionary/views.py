@@ -9,18 +9,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from ..generic.forms import add_service_errors
 from ..scope import scope_queryset
 from . import services
 from .forms import DictItemForm, DictTypeForm
 from .models import DictItem, DictType
 
 
-def _attach(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
+def _form_page(request, form, save, *, done, done_url, title, dict_type=None):
+    """The create/edit pattern of these screens: validate ``form``, call ``save(cleaned_data)`` (a service) and
+    redirect to ``done_url(result)``; a service's ValidationError shows next to the fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(done_url(result))
+    return render(request, "egov_base/dictionary/form.html", {"form": form, "title": title, "dict_type": dict_type})
 
 
 def _types(user):
@@ -55,50 +62,35 @@ def dicttype_manage(request, pk):
 @login_required
 @permission_required("egov_base.add_dicttype", raise_exception=True)
 def dicttype_manage_add(request):
-    form = DictTypeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = services.dict_type_create(user=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("字典类型已创建。"))
-            return redirect(obj.get_absolute_url())
-    return render(request, "egov_base/dictionary/form.html", {"form": form, "title": _("新建字典类型")})
+    return _form_page(
+        request, DictTypeForm(request.POST or None),
+        lambda data: services.dict_type_create(user=request.user, data=data),
+        done=_("字典类型已创建。"), done_url=lambda obj: obj.get_absolute_url(), title=_("新建字典类型"),
+    )
 
 
 @login_required
 @permission_required("egov_base.change_dicttype", raise_exception=True)
 def dicttype_manage_edit(request, pk):
     dict_type = get_object_or_404(_types(request.user), pk=pk)
-    form = DictTypeForm(request.POST or None, instance=dict_type)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dict_type_update(user=request.user, dict_type=dict_type, data=form.cleaned_data)
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(dict_type.get_absolute_url())
-    return render(request, "egov_base/dictionary/form.html", {"form": form, "title": _("编辑字典类型"),
-                                                               "dict_type": dict_type})
+    return _form_page(
+        request, DictTypeForm(request.POST or None, instance=dict_type),
+        lambda data: services.dict_type_update(user=request.user, dict_type=dict_type, data=data),
+        done=_("已保存。"), done_url=lambda _r: dict_type.get_absolute_url(), title=_("编辑字典类型"),
+        dict_type=dict_type,
+    )
 
 
 @login_required
 @permission_required("egov_base.add_dictitem", raise_exception=True)
 def dictitem_manage_add(request, pk):
     dict_type = get_object_or_404(_types(request.user), pk=pk)
-    form = DictItemForm(request.POST or None, dict_type=dict_type)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dict_item_create(user=request.user, dict_type=dict_type, data=form.cleaned_data)
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("字典项已添加。"))
-            return redirect(dict_type.get_absolute_url())
-    return render(request, "egov_base/dictionary/form.html", {"form": form, "title": _("新增字典项"),
-                                                               "dict_type": dict_type})
+    return _form_page(
+        request, DictItemForm(request.POST or None, dict_type=dict_type),
+        lambda data: services.dict_item_create(user=request.user, dict_type=dict_type, data=data),
+        done=_("字典项已添加。"), done_url=lambda _r: dict_type.get_absolute_url(), title=_("新增字典项"),
+        dict_type=dict_type,
+    )
 
 
 def _item(request, pk) -> DictItem:
@@ -109,17 +101,12 @@ def _item(request, pk) -> DictItem:
 @permission_required("egov_base.change_dictitem", raise_exception=True)
 def dictitem_manage_edit(request, pk):
     item = _item(request, pk)
-    form = DictItemForm(request.POST or None, instance=item, dict_type=item.type)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dict_item_update(user=request.user, item=item, data=form.cleaned_data)
-        except ValidationError as exc:
-            _attach(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(item.type.get_absolute_url())
-    return render(request, "egov_base/dictionary/form.html", {"form": form, "title": _("编辑字典项"),
-                                                               "dict_type": item.type})
+    return _form_page(
+        request, DictItemForm(request.POST or None, instance=item, dict_type=item.type),
+        lambda data: services.dict_item_update(user=request.user, item=item, data=data),
+        done=_("已保存。"), done_url=lambda _r: item.type.get_absolute_url(), title=_("编辑字典项"),
+        dict_type=item.type,
+    )
 
 
 @login_required

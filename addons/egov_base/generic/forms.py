@@ -47,3 +47,13 @@ def build_form_class(config):
         fields = [f.name for f in config.model._meta.fields if f.editable and not f.primary_key]
         fields += [f.name for f in config.model._meta.many_to_many if f.editable]
     return modelform_factory(config.model, form=GenericModelForm, fields=fields)
+
+
+def add_service_errors(form, exc) -> None:
+    """Show a service's ValidationError on ``form``: field errors next to their fields, the rest (and errors for
+    fields the form does not have) at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc)

@@ -20,7 +20,7 @@ from django.views import View
 from . import selectors, services
 from .exporter import export_filename, export_xlsx
 from .filters import build_filterset_class
-from .forms import build_form_class
+from .forms import add_service_errors, build_form_class
 from .importer import ImportFileError, import_fields, run_import, template_xlsx
 from .registry import detail_tabs, model_url, object_url, perm_name
 from .selectors import column_label
@@ -298,11 +298,7 @@ class ObjectEditView(GenericView):
                     obj = service(user=request.user, obj=obj, form=form)
                     messages.success(request, _g("已保存%(m)s“%(o)s”。") % {"m": self.model._meta.verbose_name, "o": obj})
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errs in exc.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errs)
-                else:
-                    form.add_error(None, exc)
+                add_service_errors(form, exc)
                 if pk is not None:
                     obj = self.get_object(pk)
             else:
