@@ -48,8 +48,12 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "egov_base",
 ]
-# Domain apps are added here as they land (each lives under addons/).
-EGOV_ADDONS = [name for name in config.get_list("EGOV_ADDONS", []) if name]
+# Domain apps (each lives under addons/). Default: every app present under addons/, in dependency order (so demo
+# data of a lower app loads before a higher one's); `EGOV_ADDONS = a, b` in egov.conf (or the env var) picks some.
+ADDON_ORDER = ["egov_cmdb", "egov_service_catalog", "egov_expert_pool", "egov_helpdesk", "egov_monitoring_bridge",
+               "egov_project_review", "egov_perf_eval", "egov_cockpit"]
+_present_addons = [a for a in ADDON_ORDER if (BASE_DIR / "addons" / a / "apps.py").exists()]
+EGOV_ADDONS = [name for name in config.get_list("EGOV_ADDONS", _present_addons) if name]
 INSTALLED_APPS += EGOV_ADDONS
 if TESTING:
     # A real OIDC provider for the single-sign-on tests (tests/oidc_provider).
@@ -231,6 +235,10 @@ for _prefix, _path in [
     ("vendor/alpinejs", _NODE / "alpinejs" / "dist"),
     ("vendor/echarts", _NODE / "echarts" / "dist"),
     ("vendor/sortablejs", _NODE / "sortablejs"),
+    ("vendor/form-js", _NODE / "@bpmn-io" / "form-js" / "dist"),  # form designer + viewer (service catalog)
+    ("vendor/vis-network", _NODE / "vis-network" / "standalone" / "umd"),  # CMDB topology
+    ("vendor/docx-preview", _NODE / "docx-preview" / "dist"),  # Word in the browser (project review)
+    ("vendor/jszip", _NODE / "jszip" / "dist"),  # needed by docx-preview
 ]:
     if _path.exists():
         STATICFILES_DIRS.append((_prefix, _path))

@@ -18,21 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import signal
-import statistics
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _env  # noqa: E402
+from _load import collectstatic, drive, login, print_results, start_gunicorn, stop_gunicorn  # noqa: E402
 
-PORT = int(os.environ.get("EGOV_BENCH_PORT", "8765"))
-BASE = f"http://127.0.0.1:{PORT}"
-PASSWORD = "Egov@2026demo"
 SEARCHES = ["王", "李", "张", "科长", "主任", "+86138", "锦江", "局"]
 SORTS = ["name", "-name", "phone", "-created_at", "organization"]
 API_SORTS = ["name", "-name", "phone", "-id"]
@@ -77,94 +70,6 @@ def count_queries(dbname: str) -> dict:
 
 
 # --- load test -------------------------------------------------------------------------------------------------
-def login(username: str):
-    import requests
-
-    s = requests.Session()
-    r = s.get(f"{BASE}/login/", timeout=30)
-    token = s.cookies.get("csrftoken") or ""
-    m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.text)
-    if m:
-        token = m.group(1)
-    r = s.post(f"{BASE}/login/", data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-               headers={"Referer": f"{BASE}/login/"}, timeout=30, allow_redirects=False)
-    if r.status_code not in (302, 303) or "sessionid" not in s.cookies:
-        raise SystemExit(f"login as {username} failed: HTTP {r.status_code}")
-    return s.cookies.get_dict()
-
-
-def drive(name: str, url_for, cookies_by_user: dict, clients: int, total: int, duration: float) -> dict:
-    import requests
-
-    latencies: list[float] = []
-    errors: dict[str, int] = {}
-    lock = threading.Lock()
-    counter = iter(range(total))
-    deadline = time.monotonic() + duration
-    users = list(cookies_by_user)
-
-    def worker(n: int):
-        s = requests.Session()
-        s.cookies.update(cookies_by_user[users[n % len(users)]])
-        while time.monotonic() < deadline:
-            with lock:
-                i = next(counter, None)
-            if i is None:
-                return
-            t = time.perf_counter()
-            try:
-                r = s.get(BASE + url_for(i), timeout=30, allow_redirects=False)
-                ok, key = r.status_code == 200, f"HTTP {r.status_code}"
-            except Exception as exc:  # noqa: BLE001 - counted as an error
-                ok, key = False, exc.__class__.__name__
-            dt = time.perf_counter() - t
-            with lock:
-                if ok:
-                    latencies.append(dt)
-                else:
-                    errors[key] = errors.get(key, 0) + 1
-
-    t0 = time.monotonic()
-    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    elapsed = time.monotonic() - t0
-    lat = sorted(latencies)
-
-    def pct(p):
-        return lat[min(len(lat) - 1, int(round(p / 100 * (len(lat) - 1))))] * 1000 if lat else float("nan")
-
-    return {
-        "name": name, "ok": len(lat), "errors": errors, "elapsed": elapsed, "rps": len(lat) / elapsed if elapsed else 0,
-        "p50": pct(50), "p95": pct(95), "p99": pct(99), "mean": statistics.mean(lat) * 1000 if lat else float("nan"),
-    }
-
-
-def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
-    env = _env.bench_env(_env.BENCH_DB)
-    root = _env.ROOT
-    log = open(root / "var" / "bench-gunicorn.log", "w")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "egov.wsgi:application", "-b", f"127.0.0.1:{PORT}",
-         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread", "--timeout", "60",
-         "--log-level", "warning"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    import requests
-
-    for _ in range(120):
-        try:
-            requests.get(f"{BASE}/login/", timeout=2)
-            return proc
-        except requests.RequestException:
-            if proc.poll() is not None:
-                raise SystemExit("gunicorn exited, see var/bench-gunicorn.log")
-            time.sleep(0.5)
-    raise SystemExit("gunicorn did not answer, see var/bench-gunicorn.log")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
@@ -183,8 +88,7 @@ def main() -> int:
     (_env.ROOT / "var").mkdir(exist_ok=True)
     # DEBUG off serves hashed static files from the manifest: bring it up to date (incremental).
     print("collectstatic ...", flush=True)
-    subprocess.check_call([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0", "--ignore", "libs"], cwd=_env.ROOT,
-                          env=_env.bench_env(_env.BENCH_DB))
+    collectstatic()
     # Query counts at 1k and 100k rows, each in its own process.
     qc = {}
     for db in (_env.BENCH_DB + "_1k", _env.BENCH_DB):
@@ -204,16 +108,10 @@ def main() -> int:
             results.append(drive("list page (HTML)", list_url, cookies, args.clients, args.requests, args.duration))
             results.append(drive("API /api/v1", api_url, cookies, args.clients, args.requests, args.duration))
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
+            stop_gunicorn(proc)
 
-    print()
-    print(f"Load: {args.clients} concurrent clients, gunicorn {args.workers} workers x {args.threads} threads, "
-          f"{os.cpu_count()} CPUs, users jj_admin (district) + city_admin (city)")
-    print(f"{'scenario':<20} {'ok':>6} {'errors':>7} {'req/s':>8} {'mean ms':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
-    for r in results:
-        print(f"{r['name']:<20} {r['ok']:>6} {sum(r['errors'].values()):>7} {r['rps']:>8.1f} {r['mean']:>8.0f} "
-              f"{r['p50']:>8.0f} {r['p95']:>8.0f} {r['p99']:>8.0f}" + (f"  {r['errors']}" if r["errors"] else ""))
+    print_results(results, clients=args.clients, workers=args.workers, threads=args.threads,
+                  note="users jj_admin (district) + city_admin (city)")
     print()
     dbs = list(qc)
     print("SQL queries per page (in-process test client):")

@@ -30,6 +30,13 @@ BUILTIN_ROLES = [
 _GRANTS: dict[str, set[str]] = defaultdict(set)
 
 
+def register_role(code: str, name, scope: str, home: str = "backend", description="") -> None:
+    """A domain app adds a built-in role of its own (e.g. project review's 接件人员) from its registrations module.
+    Synchronised like the base roles; registering the same code twice keeps the first declaration."""
+    if not any(r[0] == code for r in BUILTIN_ROLES):
+        BUILTIN_ROLES.append((code, name, scope, home, description))
+
+
 def grant(role_code: str, *perms: str) -> None:
     """Declare that a built-in role gets these permissions ("app_label.codename") by default."""
     _GRANTS[role_code].update(perms)

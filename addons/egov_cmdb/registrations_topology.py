@@ -1,0 +1,1 @@
+"""Registrations of the topology / impact / statistics screens (menu items, grants)."""

@@ -1,0 +1,3 @@
+"""URLs of the topology, impact analysis and statistics screens (included by urls.py)."""
+
+urlpatterns: list = []

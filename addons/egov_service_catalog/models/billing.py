@@ -1,0 +1,3 @@
+"""billing models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""catalog models."""
+
+__all__: list[str] = []

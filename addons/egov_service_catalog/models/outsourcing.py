@@ -1,0 +1,3 @@
+"""outsourcing models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""portal models."""
+
+__all__: list[str] = []

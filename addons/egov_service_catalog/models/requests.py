@@ -1,0 +1,3 @@
+"""requests models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""resources models."""
+
+__all__: list[str] = []

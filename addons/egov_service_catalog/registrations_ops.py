@@ -1,0 +1,1 @@
+"""Registrations of the operations side (menus, generic views, grants, events, schedules, reports)."""
