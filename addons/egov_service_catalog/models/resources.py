@@ -148,7 +148,7 @@ class PoolDevice(TimeStampedModel):
     )
     synced = models.BooleanField(_("接口同步"), default=False, editable=False)
 
-    scope_fields = ScopeFields(global_read=True)
+    scope_fields = ScopeFields(org="organization")
 
     class Meta:
         verbose_name = _("资源设备")

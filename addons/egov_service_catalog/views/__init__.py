@@ -1,0 +1,1 @@
+"""Package (see docs/developer/service-catalog.md)."""
