@@ -119,7 +119,7 @@ class _Loader:
         self.CI = CI
 
     def ci(self, cls_code: str, code: str, name: str, org: str, age_days: int = 400, status: str = "normal",
-           **attrs):
+           lifecycle: str | None = None, **attrs):
         from .services.ci import ci_upsert
 
         if code in self.existing:
@@ -133,6 +133,10 @@ class _Loader:
                 **{k: v for k, v in attrs.items() if v not in (None, "") and k in self.attrs[cls_code]}}
         obj, action = ci_upsert(source=SOURCE, ci_class=cls, key=code, data=data, user=None,
                                 comment="演示数据", attrs_def=self.attrs[cls_code])
+        if lifecycle and action == "created":
+            # a spare part or a retired server enters the CMDB in that state (ci_create(lifecycle=...) trips
+            # django-fsm's protected field, so the new row is set directly)
+            self.CI.objects.filter(pk=obj.pk).update(lifecycle=lifecycle)
         self.existing[code] = obj.pk
         self.cis[code] = obj
         if action == "created":
@@ -269,6 +273,21 @@ def _load_infrastructure(L: _Loader) -> dict:
                 L.rel("composed_of", clusters[0 if r_idx < 2 else 1], hv)
                 hypervisors.append(hv)
         out[ci_idx] = {"hypervisors": hypervisors, "volumes": volumes, "cores": cores, "storage": storage}
+    # spare parts and decommissioning (lifecycle and online figures of the statistics)
+    for i in range(1, 5):
+        n += 1
+        L.ci("server", f"SRV-SPARE-{i:02d}", f"备件库服务器 {i:02d}", INFRA_ORG, 120, status="offline",
+             lifecycle="in_stock", device_type="机架式服务器", brand="华为", vendor="华为", model="FusionServer 2288H V7",
+             serial_no=f"SPARE2026{n:04d}", location="高新机房备件库", **_mgmt(n), **_maint(n, 0.4))
+    for i, (vendor, model) in enumerate([("曙光", "I620-G30"), ("联想", "ThinkSystem SR650"), ("戴尔", "PowerEdge R730")]):
+        n += 1
+        L.ci("server", f"SRV-OLD-{i + 1:02d}", f"旧政务外网门户服务器 {i + 1:02d}", INFRA_ORG, 2000, status="offline",
+             lifecycle="retired", device_type="机架式服务器", brand=vendor, vendor=vendor, model=model,
+             serial_no=f"OLD2017{n:04d}", location="高新机房 B 区（已下架）", **_mgmt(n), **_maint(n, 8))
+    n += 1
+    L.ci("network_device", "NET-Y2-TOR-A05", "政务云二A05 接入交换机（扩容）", NET_ORG, 20, lifecycle="planned",
+         status="offline", device_type="接入交换机", brand="浪潮", vendor="浪潮", model="CN61108PC-V-H",
+         serial_no=f"Y2TORA05{n:04d}", net_role="access", **_mgmt(n))
     # networks for the statistics (no dependencies)
     for i, (cidr, gw, zone, vlan) in enumerate([
         ("10.1.0.0/16", "10.1.0.1", "政务云一业务区", 101), ("10.2.0.0/16", "10.2.0.1", "政务云二业务区", 201),
@@ -288,11 +307,12 @@ def _load_systems(L: _Loader, infra: dict) -> None:
         age = 30 + (s_idx * 37) % 520  # go-live spread over the last ~18 months
         online = (date.today() - timedelta(days=age)).isoformat()
         base_ip = f"{c['net']}.{100 + s_idx}"
+        short = name.split("（")[0]
         vms = []
         for v in range(1, vm_count + 1):
             role = "DB" if v == vm_count else f"APP{v:02d}"
             hv = hvs[(s_idx * 3 + v) % len(hvs)]
-            vm = L.ci("vm", f"VM-{key}-{role}", f"{name}-{'数据库' if role == 'DB' else '应用'}{'' if role == 'DB' else v}",
+            vm = L.ci("vm", f"VM-{key}-{role}", f"{short}-{'数据库' if role == 'DB' else '应用'}{'' if role == 'DB' else v}",
                       org, age + 5, cloud=c["cloud"], cpu_cores=16 if role == "DB" else 8,
                       memory_gb=64 if role == "DB" else 32, intranet_ip=f"{base_ip}.{10 + v}",
                       egov_ip=f"59.225.{s_idx}.{10 + v}", os=c["os"], config="16C64G 1TB" if role == "DB" else "8C32G 200G",
@@ -302,15 +322,15 @@ def _load_systems(L: _Loader, infra: dict) -> None:
             if role == "DB":
                 L.rel("stored_on", vm, vols[s_idx % len(vols)])
             vms.append(vm)
-        db = L.ci("database", f"DB-{key}", f"{name}数据库", org, age + 3, db_type=db_type.split(" ")[0],
+        db = L.ci("database", f"DB-{key}", f"{short}数据库", org, age + 3, db_type=db_type.split(" ")[0],
                   sw_version=db_type.split(" ", 1)[-1], ip=f"{base_ip}.{10 + vm_count}", port=5236 if "达梦" in db_type
                   else 1521 if "Oracle" in db_type else 54321 if "金仓" in db_type else 5432 if "Postgre" in db_type else 3306,
                   instance_name=key.lower(), **_mgmt(s_idx))
         L.rel("runs_on", db, vms[-1])
-        mw = L.ci("middleware", f"MW-{key}", f"{name}应用中间件", org, age + 3, mw_type=mw_type.split(" ")[0],
+        mw = L.ci("middleware", f"MW-{key}", f"{short}应用中间件", org, age + 3, mw_type=mw_type.split(" ")[0],
                   sw_version=mw_type.split(" ", 1)[-1], port=8443, install_path="/opt/app", **_mgmt(s_idx))
         L.rel("runs_on", mw, vms[0])
-        web = L.ci("web_service", f"WEB-{key}", f"{name}门户服务", org, age + 2, url=url,
+        web = L.ci("web_service", f"WEB-{key}", f"{short}门户服务", org, age + 2, url=url,
                    domain=url.split("//", 1)[-1], port=443, **_mgmt(s_idx))
         L.rel("runs_on", web, vms[1] if len(vms) > 2 else vms[0])
         app = L.ci("business_system", f"APP-{key}", name, org, age, system_level=level, importance=importance,

@@ -135,6 +135,11 @@ def topology_index(request):
     if status in CI.Status.values:
         systems = systems.filter(status=status)
     page = Paginator(systems.order_by("organization__sort", "name", "pk"), 20).get_page(request.GET.get("page"))
+    # systems on this page hit by a faulty CI anywhere (one impact walk from all faulty CIs, bounded)
+    faulty = list(CI.objects.filter(status=CI.Status.FAULTY).values_list("pk", flat=True)[:200])
+    hit = {s["ci"]["id"] for s in impact_of(faulty, max_paths=1).systems} if faulty else set()
+    for ci in page.object_list:
+        ci.impacted = ci.pk in hit
     views = []
     if request.user.has_perm("egov_cmdb.view_topologyview"):
         views = list(scope_queryset(TopologyView.objects.select_related("root", "organization"), request.user)

@@ -115,7 +115,7 @@ def proposal_add(request):
         try:
             p = services.proposal_create(user=request.user, data=data)
         except ValidationError as exc:
-            errs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            errs = exc.message_dict if hasattr(exc, "error_dict") else {"form": exc.messages}
             return render(request, "egov_project_review/proposal_form.html",
                           _form_ctx(request, data=data, errors=errs), status=400)
         for f in request.FILES.getlist("files"):
@@ -138,7 +138,7 @@ def proposal_edit(request, pk):
         try:
             services.proposal_update(user=request.user, proposal=p, data=data)
         except ValidationError as exc:
-            errs = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            errs = exc.message_dict if hasattr(exc, "error_dict") else {"form": exc.messages}
             return render(request, "egov_project_review/proposal_form.html",
                           _form_ctx(request, p, data=data, errors=errs), status=400)
         except PermissionDenied as exc:

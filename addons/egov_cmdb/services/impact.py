@@ -241,27 +241,43 @@ def impact_of(ci_ids, *, user=None, max_depth: int = MAX_DEPTH, max_paths: int =
 # ---------------------------------------------------------------------------------------------------------------
 
 _WALK_DOWN = """
+WITH RECURSIVE walk(ci_id, depth, stop) AS (
+    SELECT s, 0, false FROM unnest(%(start)s::bigint[]) AS s
+  UNION
+    SELECT r.target_id, w.depth + 1, c.ci_class_id = ANY(%(stop_classes)s::bigint[])
+      FROM walk w
+      JOIN egov_cmdb_relation r ON r.source_id = w.ci_id
+      JOIN egov_cmdb_ci c ON c.id = r.target_id
+     WHERE w.depth < %(max_depth)s AND NOT w.stop AND r.type_id = ANY(%(types)s::bigint[])
+)
+SELECT ci_id, min(depth) AS d FROM walk GROUP BY ci_id ORDER BY d, ci_id LIMIT %(limit)s
+"""
+# Upwards nothing stops: what depends on a CI, and what depends on that, up to the business systems and the
+# systems that call them.
+_WALK_UP = """
 WITH RECURSIVE walk(ci_id, depth) AS (
     SELECT s, 0 FROM unnest(%(start)s::bigint[]) AS s
   UNION
-    SELECT r.target_id, w.depth + 1 FROM walk w JOIN egov_cmdb_relation r ON r.source_id = w.ci_id
+    SELECT r.source_id, w.depth + 1 FROM walk w JOIN egov_cmdb_relation r ON r.target_id = w.ci_id
      WHERE w.depth < %(max_depth)s AND r.type_id = ANY(%(types)s::bigint[])
 )
 SELECT ci_id, min(depth) AS d FROM walk GROUP BY ci_id ORDER BY d, ci_id LIMIT %(limit)s
 """
-_WALK_UP = _WALK_DOWN.replace("r.target_id, w.depth + 1", "r.source_id, w.depth + 1").replace(
-    "ON r.source_id = w.ci_id", "ON r.target_id = w.ci_id")
 
 
 def _walk(start, direction, max_depth, types, limit) -> dict[int, int]:
+    """CI id -> depth (negative upwards). Downwards the walk does not go through another business system: a
+    system's topology shows the systems it calls, not their whole stacks (expand them on demand)."""
     found: dict[int, int] = {}
+    stop_classes = business_system_class_ids()
     sqls = {"down": [_WALK_DOWN], "up": [_WALK_UP], "both": [_WALK_DOWN, _WALK_UP]}[direction]
     with connection.cursor() as cur:
         for sql in sqls:
-            cur.execute(sql, {"start": start, "max_depth": max_depth, "types": types, "limit": limit + 1})
+            cur.execute(sql, {"start": start, "max_depth": max_depth, "types": types, "limit": limit + 1,
+                              "stop_classes": stop_classes})
             for ci_id, depth in cur.fetchall():
-                if direction == "both" and sql is _WALK_UP:
-                    depth = -depth
+                if sql is _WALK_UP:
+                    depth = -depth  # what depends on the root is drawn above it
                 if ci_id not in found or abs(depth) < abs(found[ci_id]):
                     found[ci_id] = depth
     return found

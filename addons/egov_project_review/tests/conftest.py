@@ -25,6 +25,11 @@ def upload(name="建设方案.docx", *paragraphs):
     return SimpleUploadedFile(name, data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 SECTIONS = [
     {"key": "purpose", "label": "项目目的", "required": True, "help": ""},
     {"key": "content", "label": "建设内容", "required": True, "help": ""},

@@ -3,6 +3,8 @@ their change history, capability credentials and call counts."""
 
 from __future__ import annotations
 
+import contextvars
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,10 +24,14 @@ def _is_applicant(obj, user) -> bool:
     return user.pk == obj.applicant_id
 
 
+# Set by services/requests.py around the transitions the approval chain drives (after its own checks).
+SYSTEM_TRANSITION = contextvars.ContextVar("sc_system_transition", default=None)
+
+
 def _system_only(obj, user) -> bool:
-    """Transitions driven by the approval chain: only the services in services/requests.py (which set the flag
-    after their own checks) may run them, never the generic transition endpoint."""
-    return bool(getattr(obj, "_sc_system", False))
+    """Transitions driven by the approval chain: only the services in services/requests.py may run them (for the
+    request they flagged), never the generic transition endpoint."""
+    return SYSTEM_TRANSITION.get() == obj.pk
 
 
 class ServiceRequest(WorkflowMixin, TimeStampedModel):

@@ -89,11 +89,13 @@ def _sync_node(req: ServiceRequest) -> None:
 
 
 def _system(req: ServiceRequest, name: str, *, user, comment=""):
-    req._sc_system = True
+    from ..models.requests import SYSTEM_TRANSITION
+
+    token = SYSTEM_TRANSITION.set(req.pk)
     try:
         return run_transition(req, name, user=user, comment=comment)
     finally:
-        req._sc_system = False
+        SYSTEM_TRANSITION.reset(token)
 
 
 def _check_item(item: ServiceItem, spec: ServiceSpec | None, quantity, kind: str, organization, subscription,

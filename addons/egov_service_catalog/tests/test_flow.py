@@ -253,7 +253,7 @@ def test_sla_overdue_marks_and_reminds_once(actors, catalog):
     req.refresh_from_db()
     assert req.overdue and req.overdue_notified_at
     sent = Delivery.objects.filter(event="service_catalog.request_overdue")
-    assert sent.filter(user=actors["leader"]).exists()
+    assert sent.filter(recipient=actors["leader"]).exists()
     # a second run reminds nobody again
     assert rs.request_check_sla(now=later + dt.timedelta(minutes=10))["reminded"] == 0
     n = sent.count()

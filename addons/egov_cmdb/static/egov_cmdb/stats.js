@@ -51,7 +51,7 @@
     series: [{ type: "bar", data: classes.map(function (r) { return r.value; }), barMaxWidth: 28,
                itemStyle: { color: "#206bc4", borderRadius: [3, 3, 0, 0] }, label: { show: true, position: "top" } }]
   });
-  pie("chart-categories", d.categories, PALETTE, true);
+  pie("chart-categories", d.categories, PALETTE, false);
   pie("chart-online", d.online_split, ["#2fb344", "#929dab"]);
   pie("chart-health", d.health, d.health.map(function (r) { return STATUS_COLORS[r.key]; }));
   pie("chart-lifecycle", d.lifecycle, ["#4299e1", "#ae3ec9", "#2fb344", "#f59f00", "#929dab"]);

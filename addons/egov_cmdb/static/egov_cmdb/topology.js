@@ -83,6 +83,7 @@
               bold: { color: systemHit ? "#a61e1e" : (st.font || "#1d273b") },
               ital: { color: st.font || "#667382", size: 11 } },
       margin: { top: 8, bottom: 8, left: 10, right: 10 },
+      widthConstraint: { maximum: isSystem ? 200 : 170 },
       shadow: systemHit ? { enabled: true, color: "rgba(214,57,57,0.55)", size: 14, x: 0, y: 0 } : false,
       title: (n.redacted ? S.redacted : n.name) + " · " + n.class_name + (n.status_label ? " · " + n.status_label : "")
     };
@@ -135,7 +136,7 @@
     var hier = layout === "hierarchical";
     return {
       layout: hier ? { hierarchical: { enabled: true, direction: "UD", sortMethod: "directed", levelSeparation: 120,
-                                       nodeSpacing: 170, treeSpacing: 200, shakeTowards: "roots" } }
+                                       nodeSpacing: 215, treeSpacing: 200, shakeTowards: "roots" } }
                    : { hierarchical: { enabled: false }, improvedLayout: nodes.length < 150 },
       physics: hier ? { enabled: false }
                     : { enabled: true, solver: "barnesHut", barnesHut: { gravitationalConstant: -6000, springLength: 160,
@@ -149,7 +150,15 @@
     addGraph(graph);
     extra.forEach(function () { /* extra roots come in the server graph already */ });
     network = new vis.Network(container, { nodes: nodes, edges: edges }, options());
-    network.once("afterDrawing", function () { container.dataset.state = "ready"; });
+    network.once("afterDrawing", function () {
+      // keep labels readable on big graphs: never start below 55 % zoom, centred on the root
+      if (network.getScale() < 0.55 && page.root && info[page.root]) {
+        var pos = network.getPositions([page.root])[page.root];
+        var shift = layout === "hierarchical" && page.direction !== "both" ? (container.clientHeight / 2 - 70) / 0.55 : 0;
+        network.moveTo({ position: { x: pos.x, y: pos.y + (page.direction === "up" ? -shift : shift) }, scale: 0.55 });
+      }
+      container.dataset.state = "ready";
+    });
     network.on("stabilizationIterationsDone", function () { network.setOptions({ physics: { enabled: false } }); });
     network.on("click", function (params) {
       if (params.nodes.length) select(params.nodes[0]); else select(null);
