@@ -113,10 +113,33 @@ class CIForm(forms.Form):
         for a in self.attr_defs:
             field = _attr_field(a, user)
             if a.required:
-                field.label_suffix = ""
-                field.widget.attrs["required"] = "required"
-                field.required = True
+                field.widget.attrs["aria-required"] = "true"
+                field.is_attr_required = True  # checked in clean() with the attribute's name in the message
             self.fields[attr_field_name(a.code)] = field
+
+    def clean(self):
+        """Every attribute is checked like the services do (required, type, pattern), so all errors show at once."""
+        from django.core.exceptions import ValidationError
+
+        from .services.values import clean_value, is_blank
+
+        cd = super().clean()
+        for a in self.attr_defs:
+            name = attr_field_name(a.code)
+            if name in self.errors:
+                continue
+            raw = cd.get(name)
+            if hasattr(raw, "pk"):
+                raw = raw.pk
+            if is_blank(raw):
+                if a.required:
+                    self.add_error(name, _("“%(attr)s”不能为空") % {"attr": a.label})
+                continue
+            try:
+                clean_value(a, raw)
+            except ValidationError as exc:
+                self.add_error(name, exc.messages[0])
+        return cd
 
     @staticmethod
     def _initial_value(attr, value):

@@ -39,6 +39,16 @@ def _localized(obj, field="name"):
     return getattr(obj, field)
 
 
+SOURCE_LABELS = {
+    "manual": _("人工维护"), "import": _("批量导入"), "api": _("接口"), "monitoring": _("监控采集"),
+    "cloud_api": _("云管平台"), "demo": _("演示数据"), "discovery": _("自动发现"),
+}
+
+
+def source_label(code: str) -> str:
+    return str(SOURCE_LABELS.get(code, code))
+
+
 class CIClass(TimeStampedModel):
     """A configuration-item class (机房, 服务器, 虚拟机 ...). A class inherits the attributes of its parents."""
 
@@ -262,6 +272,10 @@ class CI(WorkflowMixin, TimeStampedModel):
     def get_absolute_url(self):
         return reverse("egov_cmdb:ci_detail", args=[self.pk])
 
+    @property
+    def source_label(self) -> str:
+        return source_label(self.source)
+
     # ---- lifecycle (logged through egov_base.workflow.run_transition) ----
     @transition(field="lifecycle", source=Lifecycle.PLANNED, target=Lifecycle.IN_STOCK, label=_("入库"),
                 permission="egov_cmdb.lifecycle_ci")
@@ -410,6 +424,10 @@ class CIVersion(models.Model):
 
     def __str__(self):
         return f"{self.ci_id} v{self.version}"
+
+    @property
+    def source_label(self) -> str:
+        return source_label(self.source)
 
 
 class SourcePriority(TimeStampedModel):

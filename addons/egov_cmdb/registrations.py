@@ -31,7 +31,8 @@ register_menu("cmdb", _("配置管理"), "ti ti-database-cog", 300, items=[
 _VIEW = ("egov_cmdb.view_ci", "egov_cmdb.view_ciclass", "egov_cmdb.view_attributedef", "egov_cmdb.view_relation",
          "egov_cmdb.view_relationtype", "egov_cmdb.view_civersion", "egov_cmdb.view_savedquery",
          "egov_cmdb.add_savedquery", "egov_cmdb.change_savedquery", "egov_cmdb.delete_savedquery")
-_EDIT = (*_VIEW, "egov_cmdb.add_ci", "egov_cmdb.change_ci", "egov_cmdb.add_relation", "egov_cmdb.delete_relation",
+_EDIT = (*_VIEW, "egov_cmdb.add_ci", "egov_cmdb.change_ci", "egov_cmdb.delete_ci", "egov_cmdb.add_relation",
+         "egov_cmdb.delete_relation",
          "egov_cmdb.export_ci", "egov_cmdb.import_ci", "egov_cmdb.lifecycle_ci", "egov_cmdb.restore_civersion",
          "egov_cmdb.view_sourcepriority")
 for _role in ("ops_engineer", "city_admin", "district_admin"):

@@ -32,7 +32,7 @@ from .forms import (
     RelationAddForm,
     SavedQueryForm,
 )
-from .models import CI, AttributeDef, CIClass, CIImportJob, CIVersion, Relation, SavedQuery
+from .models import CI, AttributeDef, CIClass, CIImportJob, CIVersion, Relation, RelationType, SavedQuery
 from .services.importer import import_columns, import_run, import_upload, key_choices, template_xlsx
 from .services.values import display_value, resolve_refs
 
@@ -283,20 +283,25 @@ def _tab_context(request, ci, key):
     if key == "versions":
         versions = selectors.ci_versions(ci=ci)
         labels = _diff_labels(ci)
+        rel_names = {rt.code: rt for rt in RelationType.objects.all()}
         rows = []
         for v in versions:
-            rows.append({"v": v, "changes": [{"label": labels.get(k, _relation_label(k)), "old": _fmt(o),
-                                              "new": _fmt(n)} for k, (o, n) in (v.diff or {}).items()]})
+            rows.append({"v": v, "changes": [{"label": labels.get(k) or _relation_label(k, rel_names),
+                                              "old": _fmt(o), "new": _fmt(n)} for k, (o, n) in (v.diff or {}).items()]})
         return {"versions": rows, "can_restore": request.user.has_perm("egov_cmdb.restore_civersion")
                 and request.user.has_perm("egov_cmdb.change_ci")}
     return {}
 
 
-def _relation_label(key: str) -> str:
-    if key.startswith("relation:"):
-        return _("出向关系 %(c)s") % {"c": key.split(":", 1)[1]}
-    if key.startswith("relation_in:"):
-        return _("入向关系 %(c)s") % {"c": key.split(":", 1)[1]}
+def _relation_label(key: str, rel_names: dict) -> str:
+    if ":" not in key:
+        return key
+    kind, code = key.split(":", 1)
+    rt = rel_names.get(code)
+    if kind == "relation":
+        return _("关系“%(r)s”的目标") % {"r": rt.label if rt else code}
+    if kind == "relation_in":
+        return _("关系“%(r)s”的源") % {"r": rt.label if rt else code}
     return key
 
 

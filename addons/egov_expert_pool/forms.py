@@ -65,7 +65,7 @@ class ExpertForm(GenericModelForm):
 
 class TagsForm(forms.Form):
     tags = forms.MultipleChoiceField(label=_("标签"), required=False, choices=(),
-                                     widget=forms.CheckboxSelectMultiple)
+                                     widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     extra = forms.CharField(label=_("其他标签"), required=False, help_text=_("不在字典中的标签，多个以顿号分隔。"))
 
     def __init__(self, *args, **kwargs):
@@ -87,7 +87,7 @@ class ActivityForm(forms.Form):
                                     required=False, help_text=_("区(市)县使用市级专家库时选择，须在授权期内。"))
     # review content: up to 5 items (title / applicant / related companies)
     expert_types = forms.MultipleChoiceField(label=_("专家类型"), choices=ExpertType.choices, required=False,
-                                             widget=forms.CheckboxSelectMultiple, help_text=_("不选则不限。"))
+                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}), help_text=_("不选则不限。"))
     tags_include = forms.MultipleChoiceField(label=_("须含标签（任一）"), choices=(), required=False,
                                              widget=forms.SelectMultiple(attrs={"size": 4}))
     tags_exclude = forms.MultipleChoiceField(label=_("屏蔽标签"), choices=(), required=False,
@@ -209,7 +209,8 @@ class InviteForm(forms.Form):
 
 class ResultForm(forms.Form):
     passed = forms.TypedChoiceField(label=_("评审结论"), choices=[("1", _("通过")), ("0", _("不通过"))],
-                                    coerce=lambda v: v == "1", widget=forms.RadioSelect)
+                                    coerce=lambda v: v == "1",
+                                    widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     opinion = forms.CharField(label=_("评审意见"), widget=forms.Textarea(attrs={"rows": 4}))
     minutes = forms.FileField(label=_("评审过程记录"), required=False)
 

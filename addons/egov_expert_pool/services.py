@@ -96,7 +96,7 @@ def expert_change_review(*, user, change: ExpertChange, approve: bool, comment: 
                 setattr(expert, name, new)
             if change.id_card_enc:
                 expert.id_card = change.id_card_enc
-            expert.full_clean()
+            expert.full_clean(exclude=["status"])
             expert.save()
         change.status = ExpertChange.Status.APPROVED if approve else ExpertChange.Status.REJECTED
         change.reviewed_by = user

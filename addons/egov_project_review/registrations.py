@@ -33,6 +33,9 @@ grant("dept_head", *VIEW, APP + "assign_proposal", APP + "countersign_proposal",
 grant("centre_leader", *VIEW, APP + "approve_transfer_proposal", APP + "countersign_proposal")
 grant("reviewer", *VIEW, APP + "review_proposal", APP + "annotate_proposal")
 grant("pr_accept", *VIEW, APP + "accept_proposal", APP + "annotate_proposal")
+# 受理人员 organise the 专家评审 through the expert pool's service API (its permissions, granted here by name only).
+grant("pr_accept", *[f"egov_expert_pool.{x}" for x in ("view_expert", "view_activity", "add_activity", "change_activity",
+                                                       "draw_activity", "view_drawn_experts", "evaluate_expert")])
 grant("pr_reply", *VIEW, APP + "reply_proposal", APP + "annotate_proposal")
 grant("pr_tech_expert", *VIEW, APP + "countersign_proposal")
 ADMIN = [f"{APP}{a}_{m}" for m in ("proposaltemplate", "intensivetemplate", "replytemplate", "tag", "routingrule",

@@ -72,6 +72,15 @@ def _err(msg, code=None):
     return ValidationError(msg, code=code)
 
 
+def _acting(user):
+    """Make ``user`` the context user (audit, created_by) when a service runs outside a request (demo, tasks)."""
+    from contextlib import nullcontext
+
+    from egov_base.context import acting_as, get_current_user
+
+    return nullcontext() if get_current_user() is not None else acting_as(user, source="service")
+
+
 def _lock(proposal) -> Proposal:
     return Proposal.objects.select_for_update().get(pk=proposal.pk)
 
@@ -133,7 +142,7 @@ def template_publish(*, user, kind, name, sections, description="", activate=Tru
             ProposalTemplate.objects.filter(kind=kind, active=True).update(active=False)
         tpl = ProposalTemplate.objects.create(kind=kind, name=name.strip(), version=version, active=activate,
                                               sections=sections, description=description)
-        record_event(action="create", obj=tpl, message=f"发布申报模版 {tpl}")
+        record_event(user=user, action="create", obj=tpl, message=f"发布申报模版 {tpl}")
     return tpl
 
 
@@ -145,7 +154,7 @@ def template_activate(*, user, template) -> ProposalTemplate:
         ProposalTemplate.objects.filter(kind=template.kind, active=True).exclude(pk=template.pk).update(active=False)
         ProposalTemplate.objects.filter(pk=template.pk).update(active=True)
         template.refresh_from_db()
-        record_event(action="update", obj=template, message=f"启用申报模版 {template}")
+        record_event(user=user, action="update", obj=template, message=f"启用申报模版 {template}")
     return template
 
 
@@ -156,7 +165,7 @@ def template_delete(*, user, template) -> None:
         raise _err(_("有效运行的模版不能删除，请先启用其他版本。"))
     if Proposal.objects.filter(template=template).exists():
         raise _err(_("已有方案使用该模版版本，不能删除。"))
-    record_event(action="delete", obj=template, message=f"删除申报模版 {template}")
+    record_event(user=user, action="delete", obj=template, message=f"删除申报模版 {template}")
     template.delete()
 
 
@@ -172,12 +181,12 @@ def intensive_publish(*, user, region, name, sections) -> IntensiveTemplate:
     with transaction.atomic():
         qs = IntensiveTemplate.objects.filter(region=region) if region else IntensiveTemplate.objects.filter(
             region__isnull=True)
-        list(qs.select_for_update())
+        list(qs.order_by("pk").select_for_update())
         version = (qs.aggregate(m=Max("version"))["m"] or 0) + 1
         qs.filter(active=True).update(active=False)
         tpl = IntensiveTemplate.objects.create(region=region, name=name.strip(), version=version, active=True,
                                                sections=sections)
-        record_event(action="create", obj=tpl, message=f"发布集约化建设模版 {tpl}")
+        record_event(user=user, action="create", obj=tpl, message=f"发布集约化建设模版 {tpl}")
     return tpl
 
 
@@ -186,7 +195,7 @@ def intensive_delete(*, user, template) -> None:
         raise PermissionDenied(_("您没有删除集约化建设模版的权限。"))
     if Proposal.objects.filter(intensive_template=template).exists():
         raise _err(_("已有方案使用该模版版本，不能删除。"))
-    record_event(action="delete", obj=template, message=f"删除集约化建设模版 {template}")
+    record_event(user=user, action="delete", obj=template, message=f"删除集约化建设模版 {template}")
     template.delete()
 
 
@@ -214,7 +223,7 @@ def district_control_set(*, user, region, enabled: bool, note="") -> DistrictCon
             ctl.prereview_enabled = enabled
             ctl.note = note
             ctl.save()
-            record_event(action="update", obj=ctl, message=("开通" if enabled else "关闭") + f"{region}市级预审服务")
+            record_event(user=user, action="update", obj=ctl, message=("开通" if enabled else "关闭") + f"{region}市级预审服务")
     return ctl
 
 
@@ -282,7 +291,7 @@ def proposal_create(*, user, data) -> Proposal:
             number=next_number("XM"), kind=kind, organization=org, applicant=user,
             level=Level.DISTRICT if org.district_id else Level.CITY, region_id=org.district_id,
             template=template, intensive_template=intensive_tpl, **clean)
-        record_event(action="create", obj=p, message=f"新建方案 {p.number}")
+        record_event(user=user, action="create", obj=p, message=f"新建方案 {p.number}")
     return p
 
 
@@ -297,7 +306,7 @@ def proposal_update(*, user, proposal, data) -> Proposal:
             setattr(p, k, v)
         p.save()
         if changed:
-            record_event(action="update", obj=p, message=f"修改方案 {p.number}",
+            record_event(user=user, action="update", obj=p, message=f"修改方案 {p.number}",
                          data={"fields": sorted(changed)})
     return p
 
@@ -325,7 +334,7 @@ def proposal_delete(*, user, proposal) -> None:
             raise PermissionDenied(_("只有申报单位可以删除草稿。"))
         if p.state != State.DRAFT or p.submit_count:
             raise _err(_("已提交过的方案不能删除，可执行“终止”。"))
-        record_event(action="delete", obj=p, message=f"删除方案草稿 {p.number}")
+        record_event(user=user, action="delete", obj=p, message=f"删除方案草稿 {p.number}")
         for a in attachments_for(p):
             from egov_base.files.services import attachment_delete
 
@@ -351,7 +360,7 @@ def proposal_handover(*, user, proposal, to_user) -> Proposal:
         write_log(obj=p, user=user, action="handover", action_label=_("移交"), from_state=p.state,
                   from_label=p.get_state_display(), to_state=p.state, to_label=p.get_state_display(),
                   comment=_("由 %(a)s 移交给 %(b)s") % {"a": old, "b": to_user})
-        record_event(action="update", obj=p, message=f"移交方案给 {to_user}")
+        record_event(user=user, action="update", obj=p, message=f"移交方案给 {to_user}")
         if p.state in (State.RETURNED, State.IMPROVE):
             key = obj_task_key(p, p.state)
             task_cancel(key=key, user=user)
@@ -469,7 +478,7 @@ def tags_set(*, user, proposal, tag_ids) -> None:
         for tid in wanted - current:
             ProposalTag.objects.create(proposal=p, tag_id=tid, source="manual")
         if wanted != current:
-            record_event(action="update", obj=p, message="维护标签",
+            record_event(user=user, action="update", obj=p, message="维护标签",
                          data={"tags": sorted(Tag.objects.filter(pk__in=wanted).values_list("name", flat=True))})
 
 
@@ -510,7 +519,7 @@ EVENT_ALIASES = {("return_to_applicant", State.INTAKE): "intake_return",
 
 def _act(p, name, *, user, comment="", data=None, attachments=()) -> Proposal:
     """Run a transition and do what follows every hand-over: workbench event, notifications."""
-    with transaction.atomic():
+    with transaction.atomic(), _acting(user):
         prev = p.state
         run_transition(p, name, user=user, comment=comment, data=data, attachments=attachments)
         p.refresh_from_db()
@@ -658,7 +667,7 @@ def countersign_draw(*, user, proposal, seed: str | None = None) -> list[Counter
                   data={"seed": seed, "round": rnd, "leaders": [u.pk for u in leaders],
                         "heads": [u.pk for u in heads], "chosen": [leader.pk, head.pk]})
         notify([leader, head], EVENT_HANDOVER, _ctx(p), obj=p, key=f"pr:{p.pk}:cs:{rnd}")
-        record_event(action="update", obj=p, message="抽取会签人员", data={"seed": seed, "round": rnd})
+        record_event(user=user, action="update", obj=p, message="抽取会签人员", data={"seed": seed, "round": rnd})
     return rows
 
 

@@ -57,7 +57,7 @@ register_menu("sc_resources", _("资源管理"), "ti ti-server-bolt", 310, items
     MenuItem(_("价格目录"), f"{APP}:pricebookentry_list", perm=_p("view", "pricebookentry"), order=80),
 ])
 register_menu("sc_operations", _("服务运营"), "ti ti-chart-infographic", 320, items=[
-    MenuItem(_("服务分析"), f"{APP}:ops_analytics", perm=_p("view", "servicerequest"), order=5),
+    MenuItem(_("服务分析"), f"{APP}:ops_analytics", perm=f"{APP}.handle_servicerequest", order=5),
     MenuItem(_("服务工单"), f"{APP}:ticket_list", perm=_p("change", "ticket"), order=10),
     MenuItem(_("建议与投诉"), f"{APP}:feedback_list", perm=f"{APP}.reply_feedback", order=20),
     MenuItem(_("常见问题"), f"{APP}:problemtype_list", perm=_p("change", "problemtype"), order=30),
@@ -137,8 +137,6 @@ periodic("service catalog: service reports", "egov_service_catalog.generate_serv
 periodic("service catalog: contract expiry", "egov_service_catalog.expire_contracts", crontab="10 1 * * *",
          description="外包合同到期自动标记")
 register_purpose("provider_bill", _("供应商账单"), groups=["office", "text"], max_mb=20)
-register_purpose("report_pdf", _("服务报告PDF"), groups=["pdf"], max_mb=30)
-register_purpose("report_xlsx", _("服务报告Excel"), groups=["office"], max_mb=30)
 
 
 # --- generic views ---------------------------------------------------------------------------------------------
@@ -338,9 +336,7 @@ register(SurveyResponse, _m(
 
 
 def _report_ctx(request, obj):
-    from egov_base.files.services import attachments_for
-
-    return {"r": obj, "files": list(attachments_for(obj))}
+    return {"r": obj}
 
 
 register(ServiceReport, _m(

@@ -26,6 +26,7 @@ urlpatterns: list = [
     # department portal
     path("portal/workspace/", ops_portal.portal_home, name="ops_portal_home"),
     path("portal/reports/", ops_portal.portal_reports, name="ops_portal_reports"),
+    path("portal/reports/<int:pk>/<str:fmt>/", ops_portal.report_download, name="ops_report_download"),
     path("portal/tickets/", ops_portal.ticket_mine, name="ops_portal_tickets"),
     path("portal/tickets/new/", ops_portal.ticket_new, name="ops_portal_ticket_new"),
     path("portal/tickets/<int:pk>/", ops_portal.ticket_detail, name="ops_portal_ticket"),

@@ -109,12 +109,10 @@ def relation_create(*, user, type: RelationType, source: CI, target: CI, source_
             if existing is not None:
                 return existing
             raise
-        label = f"{rel_type.label} → {target.name}（{target.code}）"
-        _version_relation(locked[source.pk], user=user, key=f"relation:{rel_type.code}", old=None, new=label,
-                          comment=_("新增关系"), source=source_tag)
+        _version_relation(locked[source.pk], user=user, key=f"relation:{rel_type.code}", old=None,
+                          new=f"{target.name}（{target.code}）", comment=_("新增关系"), source=source_tag)
         _version_relation(locked[target.pk], user=user, key=f"relation_in:{rel_type.code}", old=None,
-                          new=f"{source.name}（{source.code}）{rel_type.label}",
-                          comment=_("新增关系"), source=source_tag)
+                          new=f"{source.name}（{source.code}）", comment=_("新增关系"), source=source_tag)
     return rel
 
 
@@ -131,11 +129,11 @@ def relation_delete(*, user, relation: Relation) -> None:
         rel.delete()
         if rel.source_id in locked:
             _version_relation(locked[rel.source_id], user=user, key=f"relation:{rel.type.code}",
-                              old=f"{rel.type.label} → {rel.target.name}（{rel.target.code}）", new=None,
+                              old=f"{rel.target.name}（{rel.target.code}）", new=None,
                               comment=_("删除关系"), source="manual")
         if rel.target_id in locked:
             _version_relation(locked[rel.target_id], user=user, key=f"relation_in:{rel.type.code}",
-                              old=f"{rel.source.name}（{rel.source.code}）{rel.type.label}", new=None,
+                              old=f"{rel.source.name}（{rel.source.code}）", new=None,
                               comment=_("删除关系"), source="manual")
 
 

@@ -160,7 +160,6 @@ def test_status_change_versioned(make_ci, users):
 
 def test_warranty_reminders_once(make_ci, users):
     from egov_base.notify.models import Message
-
     from egov_cmdb.services.reminders import send_warranty_reminders
 
     today = dt.date(2026, 11, 25)

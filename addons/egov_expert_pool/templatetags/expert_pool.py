@@ -39,3 +39,10 @@ def specialty_names(codes):
     from ..selectors import specialty_label
 
     return "、".join(specialty_label(c) for c in codes or [])
+
+
+@register.filter
+def specialty_name(code):
+    from ..selectors import specialty_label
+
+    return specialty_label(code or "")

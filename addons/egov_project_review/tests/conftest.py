@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
@@ -15,9 +13,9 @@ def make_docx(*paragraphs: str, heading: str = "") -> bytes:
         doc.add_heading(heading, level=1)
     for text in paragraphs:
         doc.add_paragraph(text)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    from egov_project_review.documents import save
+
+    return save(doc)
 
 
 def upload(name="建设方案.docx", *paragraphs):

@@ -109,12 +109,12 @@ class PanelsViewSet(ApiContextMixin, viewsets.ViewSet):
 
 
 class AnalyticsViewSet(ApiContextMixin, viewsets.ViewSet):
-    """Analytics (?start=YYYY-MM-DD&end=…&service_type=…&organization=<id>), needs view_servicerequest."""
+    """Analytics (?start=YYYY-MM-DD&end=…&service_type=…&organization=<id>), needs handle_servicerequest."""
 
     permission_classes = [IsAuthenticated]
 
     def list(self, request):
-        if not request.user.has_perm("egov_service_catalog.view_servicerequest"):
+        if not request.user.has_perm("egov_service_catalog.handle_servicerequest"):
             raise PermissionDenied()
         try:
             end = dt.date.fromisoformat(request.query_params.get("end")) if request.query_params.get("end") else \

@@ -136,13 +136,13 @@ class ServiceItem(WorkflowMixin, TimeStampedModel):
         return self.name
 
     # --- 服务项录入 → 审核 → 发布 → 暂停 → 停用 ---------------------------------------------------
-    @transition(source=[Status.DRAFT], target=Status.REVIEW, label=_("提交审核"),
+    @transition(field="status", source=[Status.DRAFT], target=Status.REVIEW, label=_("提交审核"),
                 permission="egov_service_catalog.change_serviceitem",
                 inbox={"roles": ["dept_head"], "title": lambda o: f"请审核服务项：{o}", "due_hours": 48})
     def submit_review(self, comment=""):
         pass
 
-    @transition(source=[Status.REVIEW], target=Status.PUBLISHED, label=_("审核通过并发布"),
+    @transition(field="status", source=[Status.REVIEW], target=Status.PUBLISHED, label=_("审核通过并发布"),
                 permission="egov_service_catalog.review_serviceitem")
     def publish(self, comment=""):
         from django.utils import timezone
@@ -150,27 +150,27 @@ class ServiceItem(WorkflowMixin, TimeStampedModel):
         self.published_at = timezone.now()
         self.review_comment = comment or ""
 
-    @transition(source=[Status.REVIEW], target=Status.DRAFT, label=_("退回修改"),
+    @transition(field="status", source=[Status.REVIEW], target=Status.DRAFT, label=_("退回修改"),
                 permission="egov_service_catalog.review_serviceitem", custom={"button": "warning"})
     def send_back(self, comment=""):
         self.review_comment = comment or ""
 
-    @transition(source=[Status.PUBLISHED], target=Status.SUSPENDED, label=_("暂停受理"),
+    @transition(field="status", source=[Status.PUBLISHED], target=Status.SUSPENDED, label=_("暂停受理"),
                 permission="egov_service_catalog.review_serviceitem", custom={"button": "warning"})
     def suspend(self, comment=""):
         pass
 
-    @transition(source=[Status.SUSPENDED], target=Status.PUBLISHED, label=_("恢复受理"),
+    @transition(field="status", source=[Status.SUSPENDED], target=Status.PUBLISHED, label=_("恢复受理"),
                 permission="egov_service_catalog.review_serviceitem")
     def resume(self, comment=""):
         pass
 
-    @transition(source=[Status.SUSPENDED, Status.PUBLISHED], target=Status.RETIRED, label=_("停用"),
+    @transition(field="status", source=[Status.SUSPENDED, Status.PUBLISHED], target=Status.RETIRED, label=_("停用"),
                 permission="egov_service_catalog.review_serviceitem", custom={"button": "danger"})
     def retire(self, comment=""):
         pass
 
-    @transition(source=[Status.RETIRED], target=Status.DRAFT, label=_("重新编辑"),
+    @transition(field="status", source=[Status.RETIRED], target=Status.DRAFT, label=_("重新编辑"),
                 permission="egov_service_catalog.change_serviceitem")
     def reopen(self, comment=""):
         pass

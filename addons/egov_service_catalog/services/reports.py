@@ -285,11 +285,9 @@ def _as_json(figures: dict) -> dict:
 
 def report_generate(*, period_type: str, period_start: dt.date, subject: str, organization,
                     user=None) -> ServiceReport:
-    """Create (or refresh) one service report and attach its PDF and Excel. Idempotent per period, subject and
-    organisation: a second run replaces the files with new versions only when the figures changed."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from egov_base.files.services import add_version, attachments_for, attach
+    """Create (or refresh) one service report with its PDF and Excel files. Idempotent per period, subject and
+    organisation: a second run with unchanged figures writes nothing."""
+    from django.core.files.base import ContentFile
 
     start, end = period_range(period_type, period_start)
     figures = _as_json(report_figures(subject=subject, organization=organization, start=start, end=end))
@@ -301,22 +299,19 @@ def report_generate(*, period_type: str, period_start: dt.date, subject: str, or
             period_type=period_type, period_start=start, subject=subject, organization=organization,
             defaults={"period_end": end, "title": title, "summary": figures},
         )
-        if not created and report.summary == figures and report.generated_at:
+        if not created and report.summary == figures and report.pdf_file and report.xlsx_file:
             return report
+        old = [f.name for f in (report.pdf_file, report.xlsx_file) if f]
         report.title, report.period_end, report.summary = title, end, figures
         report.generated_at = timezone.now()
+        report.pdf_file.save("report.pdf", ContentFile(ServiceReportPdf(report=report, user=user).render({})),
+                             save=False)
+        report.xlsx_file.save("report.xlsx", ContentFile(ServiceReportExcel(report=report, user=user).render({})),
+                              save=False)
         report.save()
-        files = {"pdf": ServiceReportPdf(report=report, user=user).render({}),
-                 "xlsx": ServiceReportExcel(report=report, user=user).render({})}
-        existing = {a.purpose: a for a in attachments_for(report)}
-        for ext, data in files.items():
-            upload = SimpleUploadedFile(f"{title}.{ext}", data)
-            purpose = f"report_{ext}"
-            if purpose in existing:
-                add_version(attachment=existing[purpose], file=upload, user=user or report.created_by,
-                            comment=cn_datetime())
-            else:
-                attach(obj=report, file=upload, user=user or report.created_by, purpose=purpose)
+        if old:
+            storage = report.pdf_file.storage
+            transaction.on_commit(lambda: [storage.delete(n) for n in old if storage.exists(n)])
     return report
 
 

@@ -10,7 +10,13 @@ import pytest
 from django.utils import timezone
 
 from egov_service_catalog.models import (
-    Deliverable, OutsourcingContract, PoolMetric, ResourcePool, ServiceReport, ServiceRequest, Subscription,
+    Deliverable,
+    OutsourcingContract,
+    PoolMetric,
+    ResourcePool,
+    ServiceReport,
+    ServiceRequest,
+    Subscription,
 )
 from egov_service_catalog.services import analytics as an
 from egov_service_catalog.services import reports as rp
@@ -113,33 +119,29 @@ def test_analytics_and_dashboard_pages(client, history, users):
 
 
 def test_service_reports_generated_kept_and_scoped(client, history, users, orgs):
-    from egov_base.files.services import attachments_for
-
     last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
     rep = rp.report_generate(period_type="month", period_start=last_month, subject="department",
                              organization=orgs["jinjiang"], user=users["dept_head"])
-    files = {a.purpose: a for a in attachments_for(rep)}
-    assert set(files) == {"report_pdf", "report_xlsx"}
-    from egov_base.files.storage import read_plain
-
-    assert read_plain(files["report_pdf"].current_version).startswith(b"%PDF")
-    xlsx = read_plain(files["report_xlsx"].current_version)
+    assert rep.pdf_file.read()[:4] == b"%PDF"
+    xlsx = rep.xlsx_file.open("rb").read()
     assert b"xl/charts/chart" in xlsx  # native Excel charts inside
+    name = rep.pdf_file.name
     again = rp.report_generate(period_type="month", period_start=last_month, subject="department",
                                organization=orgs["jinjiang"], user=users["dept_head"])
-    assert again.pk == rep.pk and ServiceReport.objects.count() == 1
-    assert attachments_for(rep).get(purpose="report_pdf").current_version.version == 1  # unchanged figures
+    assert again.pk == rep.pk and ServiceReport.objects.count() == 1 and again.pdf_file.name == name
     # quarterly / annual ranges
     assert rp.period_range("quarter", dt.date(2026, 11, 5)) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert rp.period_range("year", dt.date(2026, 11, 5)) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    # the department downloads its own report in the portal; another district cannot
+    # the department downloads its own report in the portal; another district cannot (page, URL)
     client.force_login(users["dept_user"])
     page = client.get("/service-catalog/portal/reports/").content.decode()
     assert rep.title in page
-    assert client.get(f"/files/{files['report_pdf'].pk}/download/").status_code == 200
+    resp = client.get(f"/service-catalog/portal/reports/{rep.pk}/pdf/")
+    assert resp.status_code == 200 and b"".join(resp.streaming_content)[:4] == b"%PDF"
     client.force_login(users["qy_admin"])
     assert rep.title not in client.get("/service-catalog/portal/reports/").content.decode()
-    assert client.get(f"/files/{files['report_pdf'].pk}/download/").status_code in (403, 404)
+    assert client.get(f"/service-catalog/portal/reports/{rep.pk}/pdf/").status_code == 404
+    assert client.get(f"/service-catalog/servicereport/{rep.pk}/").status_code == 404
 
 
 def test_scheduled_reports_only_on_first_day_and_idempotent(history, users, orgs):

@@ -35,7 +35,7 @@ def test_portal_pages_render(actors, catalog, client_for):
         (reverse("egov_service_catalog:portal_request_detail", args=[req.pk]), "服务交付单"),
         (reverse("egov_service_catalog:portal_resources"), sub.number),
         (reverse("egov_service_catalog:portal_subscription", args=[sub.pk]), "变更信息"),
-        (reverse("egov_service_catalog:portal_subscription_change", args=[sub.pk, "change"]), "变更原因"),
+        (reverse("egov_service_catalog:portal_subscription_change", args=[sub.pk, "change"]), "变更申请"),
         (reverse("egov_service_catalog:portal_ratings"), req.item.name),
         (reverse("egov_service_catalog:m_catalog"), "政务云主机"),
         (reverse("egov_service_catalog:m_requests"), req.number),
@@ -63,7 +63,7 @@ def test_staff_pages_render(actors, catalog, client_for):
         (reverse("egov_service_catalog:form_list"), "政务云主机"),
         (reverse("egov_service_catalog:form_designer", args=[catalog["form"].pk]), "保存为新版本"),
         (reverse("egov_service_catalog:form_preview", args=[catalog["form"].pk]), "服务端校验"),
-        (reverse("egov_service_catalog:serviceitem_detail", args=[catalog["item"].pk]), "通用型 4核8G"),
+        (reverse("egov_service_catalog:serviceitem_detail", args=[catalog["item"].pk]) + "?tab=specs", "通用型 4核8G"),
         (reverse("egov_service_catalog:request_form_pdf", args=[req.pk]), None),
     ]:
         resp = c.get(url)
@@ -208,6 +208,10 @@ def test_category_move_and_item_review(actors, catalog, client_for):
 
     ServiceSpec.objects.create(item=item, code="A", name="标准")
     act = reverse("egov_service_catalog:item_action", args=[item.pk])
+    c.post(act, {"action": "submit_review"})  # still the department user: refused
+    item.refresh_from_db()
+    assert item.status == "draft"
+    c = client_for(actors["head"])
     c.post(act, {"action": "submit_review"})
     c.post(act, {"action": "send_back", "comment": ""})
     item.refresh_from_db()

@@ -41,7 +41,7 @@ from ..services import billing, feedback, outsourcing, reports, resources, ticke
 from .ops_common import form_errors, require_perm, scoped_get
 
 VIEW_DASHBOARD = "egov_service_catalog.view_resourcepool"
-VIEW_ANALYTICS = "egov_service_catalog.view_servicerequest"
+VIEW_ANALYTICS = "egov_service_catalog.handle_servicerequest"
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:

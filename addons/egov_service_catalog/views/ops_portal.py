@@ -55,13 +55,30 @@ def portal_home(request):
 @login_required
 def portal_reports(request):
     reports = scope_queryset(ServiceReport.objects.select_related("organization"), request.user)
-    from egov_base.files.services import attachments_for
+    return render(request, "egov_service_catalog/ops/portal/reports.html", {"reports": reports[:60]})
 
-    rows = []
-    for r in reports[:60]:
-        files = {a.purpose: a for a in attachments_for(r)}
-        rows.append({"report": r, "pdf": files.get("report_pdf"), "xlsx": files.get("report_xlsx")})
-    return render(request, "egov_service_catalog/ops/portal/reports.html", {"rows": rows})
+
+@login_required
+def report_download(request, pk, fmt):
+    """PDF / Excel of a service report: view permission and the user's data scope (404 outside); audited."""
+    from urllib.parse import quote
+
+    from django.http import FileResponse, Http404
+
+    from egov_base.audit.services import record_event
+
+    from .ops_common import require_perm
+
+    require_perm(request, "egov_service_catalog.view_servicereport", model=ServiceReport)
+    report = scoped_get(ServiceReport, request.user, pk)
+    f = report.pdf_file if fmt == "pdf" else report.xlsx_file if fmt == "xlsx" else None
+    if not f:
+        raise Http404
+    record_event(action="export", obj=report, message=_g("下载服务报告（%(f)s）") % {"f": fmt}, data={"format": fmt})
+    resp = FileResponse(f.open("rb"), content_type="application/pdf" if fmt == "pdf" else
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.title)}.{fmt}"
+    return resp
 
 
 # --- 提交工单 ---------------------------------------------------------------------------------------------------

@@ -41,3 +41,15 @@
     });
   });
 })();
+
+/* Confirm buttons: <button type="submit" data-confirm="..."> (egov.js confirms whole forms; a form with two
+   submit buttons, like the import wizard, needs it per button). Runs on window in the capture phase, so a
+   cancelled submit never reaches egov.js's double-submit guard. */
+window.addEventListener("submit", function (evt) {
+  var btn = evt.submitter;
+  var msg = btn && btn.getAttribute && btn.getAttribute("data-confirm");
+  if (msg && !window.confirm(msg)) {
+    evt.preventDefault();
+    evt.stopPropagation();
+  }
+}, true);

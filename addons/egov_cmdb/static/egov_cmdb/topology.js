@@ -366,12 +366,19 @@
 
   function pathGraph(paths) {
     var g = { nodes: [], edges: [] };
+    var seen = {};
     paths.forEach(function (p) {
       var ids = [];
+      // a path runs from the faulty CI upwards: each step one level above the previous one
+      var base = p.length && p[0].id && info[p[0].id] ? info[p[0].id].level : 0;
       p.forEach(function (step) {
         if (step.relation !== undefined) return;
+        var level = base - ids.length;
         ids.push(step.id);
-        if (step.id && !info[step.id]) g.nodes.push(Object.assign({ level: 0, more: true, root: false }, step));
+        if (step.id && !info[step.id] && !seen[step.id]) {
+          seen[step.id] = true;
+          g.nodes.push(Object.assign({ more: true, root: false }, step, { level: level }));
+        }
       });
       for (var i = 1; i < ids.length; i++) {
         if (ids[i] && ids[i - 1]) {
@@ -386,10 +393,7 @@
   function showPaths() {
     var paths = [];
     (state.impact ? state.impact.systems : []).forEach(function (s) { paths = paths.concat(s.paths || []); });
-    var g = pathGraph(paths);
-    // place path nodes above the CIs they depend on
-    g.nodes.forEach(function (n) { n.level = -1; });
-    addGraph(g);
+    addGraph(pathGraph(paths));
     applyImpact(state.impact, !!state.simulated);
     network.fit({ animation: { duration: 300 } });
   }
