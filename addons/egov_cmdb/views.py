@@ -337,9 +337,11 @@ def ci_detail(request, pk):
         return render(request, active["template"], ctx)
     from egov_base.workflow import available_transitions
 
+    order = ["stock", "go_live", "start_maintenance", "end_maintenance", "unstock", "retire"]
+    transitions = available_transitions(ci, request.user) if request.user.has_perm("egov_cmdb.lifecycle_ci") else []
+    transitions.sort(key=lambda t: order.index(t.name) if t.name in order else len(order))
     ctx.update({
-        "transitions": available_transitions(ci, request.user) if request.user.has_perm("egov_cmdb.lifecycle_ci")
-        else [],
+        "transitions": transitions,
         "can_change": request.user.has_perm("egov_cmdb.change_ci"),
         "can_delete": request.user.has_perm("egov_cmdb.delete_ci"),
         "statuses": CI.Status.choices,

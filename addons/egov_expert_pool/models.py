@@ -379,7 +379,7 @@ class Draw(models.Model):
                                    related_name="+")
 
     scope_fields = ScopeFields(org="activity__organization", owner="activity__created_by")
-    audit_ignore_fields = ("seed_secret",)
+    audit_exclude = True  # the services record one audit event per commitment and per reveal (with the result)
 
     class Meta:
         verbose_name = _("抽取记录")

@@ -148,9 +148,9 @@ def _related(a: str, b: str) -> bool:
     return len(short) >= 4 and short in long_
 
 
-def conflict_names(activity: Activity) -> list[str]:
+def conflict_names(activity: Activity, items=None) -> list[str]:
     names = set()
-    for item in activity.items.all():
+    for item in items if items is not None else activity.items.select_related("applicant_org"):
         if item.applicant_org_id:
             names.add(normalize_org_name(item.applicant_org.name))
         if item.applicant_name:
@@ -202,7 +202,8 @@ def eligible_pool(*, activity: Activity, needs: dict[str, int], rules: dict | No
             .exclude(activity=activity).values("expert_id").annotate(n=Count("pk")).filter(n__gte=max_draws)
             .values_list("expert_id", flat=True)
         )
-    conflicts = conflict_names(activity) if r.get("avoid_conflict", True) else []
+    conflicts = conflict_names(activity, items) if r.get("avoid_conflict", True) else []
+    activity._ep_conflicts = conflict_names(activity, items)  # reused by the draw's rules snapshot
     types_in = set(r.get("expert_types") or [])
     types_out = set(r.get("exclude_types") or [])
     tags_in = set(r.get("tags_include") or [])

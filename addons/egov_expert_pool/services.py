@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 
 from egov_base.audit.services import record_event
+from egov_base.context import get_current_user
 from egov_base.scope import can_see
 
 from . import drawing, telephony
@@ -241,7 +242,10 @@ def _slot_lock(date: dt.date, half_day: str) -> None:
 
 
 def _needs(activity: Activity) -> dict[str, int]:
-    return {d.specialty: d.count for d in activity.demands.all()}
+    cached = getattr(activity, "_ep_needs", None)
+    if cached is None:
+        cached = activity._ep_needs = {d.specialty: d.count for d in activity.demands.all()}
+    return dict(cached)
 
 
 def _shortfall(activity: Activity) -> dict[str, int]:
@@ -257,7 +261,7 @@ def _commit_round(*, activity: Activity, needs: dict, user, replacement: bool) -
     seed = drawing.new_seed()
     sh = drawing.seed_hash(seed)
     rules = {**activity.rules, "date": activity.date.isoformat(), "half_day": activity.half_day,
-             "conflict_names": _conflict_names(activity)}
+             "conflict_names": getattr(activity, "_ep_conflicts", None) or _conflict_names(activity)}
     round_no = (activity.draws.order_by("-round_no").values_list("round_no", flat=True).first() or 0) + 1
     draw = Draw.objects.create(
         activity=activity, round_no=round_no, is_replacement=replacement, rules=rules, needs=needs,
@@ -278,28 +282,29 @@ def _conflict_names(activity: Activity) -> list[str]:
 
 def _reveal_round(*, draw: Draw, activity: Activity) -> list[Booking]:
     """Reveal the seed, run the deterministic selection and book the chosen experts. An expert booked elsewhere
-    meanwhile (between commitment and reveal) is recorded as unavailable and left to the next replacement."""
+    meanwhile (between commitment and reveal) is recorded as unavailable and left to the next replacement.
+    Bookings are inserted in one statement (the partial unique index still guards the half-day) and audited by
+    the one event below, which lists the result."""
     seed = draw.seed_secret
     result = drawing.select(seed=seed, needs=draw.needs, pool=draw.pool)
-    draw.seed = seed
-    draw.seed_secret = ""
-    draw.revealed_at = timezone.now()
-    draw.result = result
-    draw.save(update_fields=["seed", "seed_secret", "revealed_at", "result"])
+    now = timezone.now()
+    Draw.objects.filter(pk=draw.pk).update(seed=seed, seed_secret="", revealed_at=now, result=result)
+    draw.seed, draw.seed_secret, draw.revealed_at, draw.result = seed, "", now, result
     busy = set(Booking.objects.filter(date=activity.date, half_day=activity.half_day, status__in=Booking.ACTIVE)
                .values_list("expert_id", flat=True))
-    created = []
+    rows = []
     unavailable = []
+    user = get_current_user()
     for spec, ids in result.items():
         for expert_id in ids:
             if expert_id in busy:
                 unavailable.append(expert_id)
                 continue
-            created.append(Booking.objects.create(
-                activity=activity, expert_id=expert_id, draw=draw, specialty=spec, mode=Booking.Mode.RANDOM,
-                date=activity.date, half_day=activity.half_day,
-            ))
+            rows.append(Booking(activity=activity, expert_id=expert_id, draw=draw, specialty=spec,
+                                mode=Booking.Mode.RANDOM, date=activity.date, half_day=activity.half_day,
+                                created_by=user, updated_by=user))
             busy.add(expert_id)
+    created = Booking.objects.bulk_create(rows)
     record_event(action="other", obj=activity, message=_g("揭示随机种子并完成抽取（第 %(n)s 轮）") % {"n": draw.round_no},
                  data={"draw": draw.pk, "seed": seed, "result": result, "unavailable": unavailable})
     return created
@@ -331,8 +336,7 @@ def activity_commit(*, user, activity: Activity) -> Draw:
         draw = _commit_round(activity=activity, needs=_needs(activity), user=user, replacement=False)
         if draw.pool_size == 0:
             raise ValidationError(_g("按当前规则没有可抽取的专家，请调整抽取条件。"))
-        activity.state = Activity.State.COMMITTED
-        activity.save(update_fields=["state", "updated_at"])
+        _set_state(activity, Activity.State.COMMITTED, audit=False)
     return draw
 
 
@@ -352,8 +356,7 @@ def activity_execute(*, user, activity: Activity) -> Draw:
             district_check(user=user, region_id=activity.region_id, activity=activity, action="draw")
         _slot_lock(activity.date, activity.half_day)
         created = _reveal_round(draw=draw, activity=activity)
-        activity.state = Activity.State.CONFIRMING
-        activity.save(update_fields=["state", "updated_at"])
+        _set_state(activity, Activity.State.CONFIRMING, audit=False)
         if _shortfall(activity):  # experts booked elsewhere between commitment and reveal, or a short pool
             created += _replacement_round(activity=activity, user=user)
         _start_calls(created)
@@ -404,8 +407,18 @@ def _update_state(activity: Activity) -> None:
     ready = all(confirmed.get(s, 0) >= n for s, n in needs.items())
     state = Activity.State.READY if ready else Activity.State.CONFIRMING
     if state != activity.state:
-        activity.state = state
-        activity.save(update_fields=["state", "updated_at"])
+        _set_state(activity, state)
+
+
+def _set_state(activity: Activity, state: str, *, audit: bool = True) -> None:
+    """State changes of an activity are written with one UPDATE and audited as a transition (``audit=False`` when
+    the caller's own event already says it: the commitment and the reveal)."""
+    old = activity.state
+    activity.state = state
+    Activity.objects.filter(pk=activity.pk).update(state=state, updated_at=timezone.now())
+    if audit:
+            record_event(action="transition", obj=activity,
+                     message=f"{Activity.State(old).label} → {Activity.State(state).label}", data={"from": old, "to": state})
 
 
 def _add_booking(*, user, activity: Activity, expert: Expert, specialty: str, mode: str, reason: str) -> Booking:

@@ -15,7 +15,7 @@ import pytest
 import requests
 from django.utils import timezone
 
-from .helpers import assert_chinese, assert_local, shot
+from .helpers import assert_chinese, assert_local
 
 pytestmark = pytest.mark.e2e
 

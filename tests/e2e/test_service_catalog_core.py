@@ -57,6 +57,7 @@ def world(make_user, orgs):
     ip = ServiceItem.objects.create(code="WW-IP", name="IP 地址申请", category=net, service_type="network",
                                     provider=orgs["centre"], summary="分配电子政务外网 IPv4 / IPv6 地址段。")
     ServiceItem.objects.filter(pk__in=[ecs.pk, ip.pk]).update(status="published")
+    ecs.refresh_from_db()
     ServiceSpec.objects.create(item=ecs, code="C4", name="通用型 4核8G", sort=10, unit_price="420", quota=10,
                                params={"vCPU": "4 核", "内存": "8 GB", "系统盘": "100 GB SSD", "操作系统": "麒麟 V10"})
     ServiceSpec.objects.create(item=ecs, code="C8", name="通用型 8核16G", sort=20, unit_price="860", quota=10,
@@ -79,7 +80,7 @@ def _as(page, user):
 def _fill_form(page, *, mobile):
     page.get_by_label("承载业务系统名称").fill("锦江区一网通办受理系统")
     page.get_by_label("技术联系人手机").fill(mobile)
-    page.get_by_label("政务外网区").check()
+    page.get_by_label("政务外网区").click()
     page.get_by_label("用途说明").fill("业务量增长，新增应用服务器承载高峰期受理。")
 
 

@@ -74,6 +74,9 @@ def ops_world(users, orgs, regions):
             if state in ("closed", "delivered"):
                 Subscription.objects.create(number=f"SUB-E-{n:05d}", organization=org, item=items[code],
                                             quantity=1 + n % 4, started_at=sub)
+    for i, code in enumerate(("E-ECS", "E-IP", "E-SMS", "E-BAK")):  # the portal user's own services
+        Subscription.objects.create(number=f"SUB-E-JJ{i}", organization=orgs["jinjiang"], item=items[code],
+                                    quantity=2 + i, started_at=now - dt.timedelta(days=40 + i))
     for code, name, ptype, metrics in (
         ("E-P-CLOUD", "政务云天府资源池", "cloud", [("vcpu", "vCPU", "核", 24576, 19180), ("memory", "内存", "GB", 98304, 72800)]),
         ("E-P-ROOM", "天府新区政务集中机房", "room", [("rack", "标准机柜", "个", 420, 388), ("power", "IT 负载", "kW", 2520, 1890)]),

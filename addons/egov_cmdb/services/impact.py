@@ -89,17 +89,41 @@ def _visible_ids(user, ids) -> set[int]:
     return set(scope_queryset(CI.objects.filter(pk__in=list(ids)), user).values_list("pk", flat=True))
 
 
-def _node_info(ci, visible: bool) -> dict:
-    cls = ci.ci_class
-    if not visible:
-        return {"id": None, "name": _("（无权查看）"), "code": "", "class_code": cls.code, "class_name": cls.label,
-                "icon": cls.icon or "box", "status": "", "organization": "", "url": "", "redacted": True}
-    return {
-        "id": ci.pk, "name": ci.name, "code": ci.code, "class_code": cls.code, "class_name": cls.label,
-        "icon": cls.icon or "box", "status": ci.status, "status_label": ci.get_status_display(),
-        "organization": ci.organization.short_name or ci.organization.name if ci.organization_id else "",
-        "url": ci.get_absolute_url(), "redacted": False,
-    }
+_ROW_FIELDS = ("pk", "name", "code", "status", "ci_class_id", "organization__short_name", "organization__name")
+
+
+def _rows_by_id(ids) -> dict[int, tuple]:
+    """CI rows (``_ROW_FIELDS``) by id: tuples, not model instances (a big impact set has thousands of nodes)."""
+    from ..models import CI
+
+    return {row[0]: row for row in CI.objects.filter(pk__in=list(ids)).values_list(*_ROW_FIELDS)}
+
+
+class _NodeInfo:
+    """Builds the node dicts of a result from ``_rows_by_id`` rows. Class labels, status labels and the URL
+    pattern are computed once per call (per-node ``reverse()`` and lazy translations used to dominate)."""
+
+    def __init__(self):
+        from django.urls import reverse
+
+        from ..models import CI, CIClass
+
+        self.url = reverse("egov_cmdb:ci_detail", args=[0]).replace("/0/", "/{}/")
+        self.status = {value: str(label) for value, label in CI.Status.choices}
+        self.redacted_name = str(_("（无权查看）"))
+        self.classes = {c.pk: (c.code, str(c.label), c.icon or "box") for c in CIClass.objects.all()}
+
+    def __call__(self, row, visible: bool) -> dict:
+        pk, name, code_, status, cls_id, org_short, org_name = row
+        code, label, icon = self.classes.get(cls_id, ("", "", "box"))
+        if not visible:
+            return {"id": None, "name": self.redacted_name, "code": "", "class_code": code, "class_name": label,
+                    "icon": icon, "status": "", "status_label": "", "organization": "", "url": "", "redacted": True}
+        return {
+            "id": pk, "name": name, "code": code_, "class_code": code, "class_name": label, "icon": icon,
+            "status": status, "status_label": self.status.get(status, status),
+            "organization": org_short or org_name or "", "url": self.url.format(pk), "redacted": False,
+        }
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -216,9 +240,10 @@ def impact_of(ci_ids, *, user=None, max_depth: int = MAX_DEPTH, max_paths: int =
 
     raw_paths = {pk: _paths_to(pk, parents, max_paths) for pk in system_ids}
     node_ids = set(system_ids) | {ci for paths in raw_paths.values() for path in paths for ci, _t in path}
-    cis = {c.pk: c for c in CI.objects.filter(pk__in=node_ids).select_related("ci_class", "organization")}
-    type_names = {t.pk: t for t in RelationType.objects.filter(pk__in=types)}
+    cis = _rows_by_id(node_ids)
+    type_names = {t.pk: (t.reverse_label, t.code) for t in RelationType.objects.filter(pk__in=types)}
     visible_nodes = visible | set(start)
+    node_info = _NodeInfo()
     for pk in system_ids:
         paths = []
         for path in raw_paths[pk]:
@@ -226,13 +251,13 @@ def impact_of(ci_ids, *, user=None, max_depth: int = MAX_DEPTH, max_paths: int =
             # the next CI depends on this one: "交换机 —下联→ 服务器" reads with the reverse name
             steps = []
             for ci_id, type_id in path:
-                node = _node_info(cis[ci_id], ci_id in visible_nodes)
+                node = node_info(cis[ci_id], ci_id in visible_nodes)
                 steps.append({k: node[k] for k in ("id", "name", "class_code", "class_name", "status", "redacted")})
                 if type_id is not None:
-                    rt = type_names.get(type_id)
-                    steps.append({"relation": rt.reverse_label if rt else "", "type": rt.code if rt else ""})
+                    name, code = type_names.get(type_id, ("", ""))
+                    steps.append({"relation": name, "type": code})
             paths.append(steps)
-        result.systems.append({"ci": _node_info(cis[pk], True), "depth": depth_of[pk], "paths": paths})
+        result.systems.append({"ci": node_info(cis[pk], True), "depth": depth_of[pk], "paths": paths})
     return result
 
 
@@ -309,7 +334,7 @@ def topology_graph(*, root_ids, user=None, direction: str = "down", max_depth: i
     ordered = sorted(levels, key=lambda pk: (abs(levels[pk]), pk))
     truncated = len(ordered) > max_nodes
     ids = ordered[:max_nodes]
-    cis = {c.pk: c for c in CI.objects.filter(pk__in=ids).select_related("ci_class", "organization")}
+    cis = _rows_by_id(ids)
     visible = _visible_ids(user, ids)
     type_map = {t.pk: t for t in RelationType.objects.filter(pk__in=types)}
     rels = list(Relation.objects.filter(source_id__in=ids, target_id__in=ids, type_id__in=types)
@@ -326,11 +351,12 @@ def topology_graph(*, root_ids, user=None, direction: str = "down", max_depth: i
                 .annotate(n=Count("pk")).values_list("target_id", "n")):
         total[row[0]] += row[1]
     nodes = []
+    node_info = _NodeInfo()
     for pk in ids:
         ci = cis.get(pk)
         if ci is None:
             continue
-        info = _node_info(ci, pk in visible)
+        info = node_info(ci, pk in visible)
         info.update(id=pk, key=pk, level=levels[pk], root=pk in start, more=total[pk] > in_graph[pk],
                     ci_id=pk if pk in visible else None)
         nodes.append(info)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from egov_base.scope import scope_queryset, user_scope
@@ -141,8 +141,11 @@ def pool_panels(*, user) -> list[dict]:
             cycles = [(r["cycle"], r["done"]) for r in rq if r["cycle"] is not None]
             weight = sum(n for _c, n in cycles) or 0
             cycle_h = round(sum(_num(c) * n for c, n in cycles) / weight, 1) if weight else None
+            levels = {a["level"] for a in agg.values()}
             panels.append({
-                "type": ptype.value, "label": str(ptype.label), "pools": [
+                "type": ptype.value, "label": str(ptype.label),
+                "level": "critical" if "critical" in levels else "warning" if "warning" in levels else "normal",
+                "pools": [
                     {"code": p.code, "name": p.name, "level": p.level, "source": p.source,
                      "sync_status": p.sync_status, "last_synced_at": p.last_synced_at} for p in p_pools],
                 "metrics": list(agg.values()),
@@ -275,7 +278,8 @@ def analytics(*, user, start: dt.date, end: dt.date, service_type: str = "", org
                   for r in subs.values("item__service_type").annotate(n=Count("id"), q=Sum("quantity")).order_by("-n")]
         in_use_dept = [{"key": r["organization__name"], "count": r["n"]}
                        for r in subs.values("organization__name").annotate(n=Count("id")).order_by("-n")[:top]]
-        trend = list(cur.annotate(day=TruncDate("submitted_at")).values("day").annotate(n=Count("id")).order_by("day"))
+        trunc = TruncDate("submitted_at") if (end - start).days <= 62 else TruncWeek("submitted_at")
+        trend = list(cur.annotate(day=trunc).values("day").annotate(n=Count("id")).order_by("day"))
         return {
             "start": start, "end": end, "prev_start": p_start, "prev_end": p_end,
             "totals": totals(cur), "prev_totals": totals(prev),

@@ -140,15 +140,16 @@ def analytics_page(request):
     chart = {
         "labels": {"applications": _g("申请量"), "approvals": _g("审批通过"), "prev": _g("上期申请量"),
                    "cycle": _g("平均时长(小时)"), "satisfaction": _g("满意度"), "in_use": _g("在用数量"),
-                   "count": _g("服务对象数"), "trend": _g("每日申请量")},
+                   "count": _g("服务对象数"), "trend": _g("申请量")},
         "by_dept": data["by_dept"], "by_type": data["by_type"], "by_item": data["by_item"],
         "in_use": data["in_use"], "in_use_dept": data["in_use_dept"],
-        "trend": [{"day": r["day"].isoformat(), "n": r["n"]} for r in data["trend"]],
+        "trend": [{"day": (r["day"].date() if hasattr(r["day"], "date") else r["day"]).isoformat(), "n": r["n"]}
+                  for r in data["trend"]],
     }
     query = request.GET.urlencode()
     return render(request, "egov_service_catalog/ops/analytics.html", {
         "form": form, "data": data, "cards": cards, "chart": chart, "orgs": orgs.order_by("path")[:300],
-        "org_id": org_id, "params": p, "query": query,
+        "org_id": org_id, "params": p, "query": query, "trend_weekly": (p["end"] - p["start"]).days > 62,
         "breadcrumbs": [{"label": _("服务运营"), "url": ""}, {"label": _("服务分析"), "url": ""}],
     })
 

@@ -38,7 +38,7 @@
     make(el, {
       grid: { left: 8, right: 40, top: 10, bottom: 10, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      xAxis: { type: "value", name: unit || "" },
+      xAxis: { type: "value", name: unit || "", axisLabel: { show: false } },
       yAxis: { type: "category", data: r.map(function (x) { return x.name.length > 12 ? x.name.slice(0, 12) + "…" : x.name; }) },
       series: [{ type: "bar", data: r.map(function (x) { return x.value; }), barMaxWidth: 18, label: { show: true, position: "right" } }]
     });
