@@ -88,6 +88,10 @@ register_search(
     category=_("配置项"),
     select_related=("ci_class", "organization"),
 )
+# CIs are indexed in batches after commit by services/indexing.py (an import writes thousands in one transaction)
+from egov_base.search.signals import disconnect as _search_disconnect  # noqa: E402
+
+_search_disconnect(CI)
 
 
 def _sync_reference(sender, **kwargs):

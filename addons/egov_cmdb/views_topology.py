@@ -144,9 +144,18 @@ def topology_index(request):
     if request.user.has_perm("egov_cmdb.view_topologyview"):
         views = list(scope_queryset(TopologyView.objects.select_related("root", "organization"), request.user)
                      .order_by("-updated_at")[:12])
+    # any CI (upward topology: what depends on it)
+    ci_q = (request.GET.get("ci_q") or "").strip()
+    found = []
+    if ci_q:
+        found_qs = scope_queryset(CI.objects.select_related("ci_class", "organization"), request.user)
+        for word in ci_q.split()[:5]:
+            found_qs = found_qs.filter(Q(name__icontains=word) | Q(code__icontains=word))
+        found = list(found_qs.order_by("name", "pk")[:15])
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "egov_cmdb/topology/index.html", {
+        "ci_q": ci_q, "found": found,
         "page_obj": page, "systems": page.object_list, "q": q, "status": status, "statuses": CI.Status.choices,
         "views": views, "query": query.urlencode(), "breadcrumbs": [{"label": _("业务拓扑"), "url": ""}],
     })

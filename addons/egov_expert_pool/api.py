@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjPermissionDenied
 from django.core.exceptions import ValidationError as DjValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -127,6 +128,6 @@ class ActivityViewSet(EgovReadOnlyViewSet):
     def confirmed(self, request, pk=None):
         activity = self.get_object()
         if not selectors.can_see_drawn(request.user, activity):
-            raise PermissionDenied("抽取名单在评审会议结束前保密。")
+            raise PermissionDenied(_("抽取名单在评审会议结束前保密。"))
         qs = activity.bookings.filter(status=Booking.Status.CONFIRMED).select_related("expert")
         return Response(BookingSerializer(qs, many=True).data)

@@ -9,7 +9,8 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from egov_base.dictionary.selectors import dict_choices, dict_items, dict_label
 from egov_base.scope import scope_queryset
@@ -40,16 +41,16 @@ DEFAULT_RULES = {
 }
 
 EXCLUSION_LABELS = {
-    "leave": "请假",
-    "booked": "同一时段已被抽中",
-    "in_activity": "本活动已抽中或已拒绝",
-    "type": "专家类型不符",
-    "tag": "标签屏蔽/不含所需标签",
-    "score": "评分低于下限",
-    "qualification": "行业资质不符",
-    "conflict": "利益冲突回避",
-    "same_applicant": "近期服务过同一申报单位",
-    "max_draws": "超过期间抽取次数上限",
+    "leave": gettext_lazy("请假"),
+    "booked": gettext_lazy("同一时段已被抽中"),
+    "in_activity": gettext_lazy("本活动已抽中或已拒绝"),
+    "type": gettext_lazy("专家类型不符"),
+    "tag": gettext_lazy("标签屏蔽/不含所需标签"),
+    "score": gettext_lazy("评分低于下限"),
+    "qualification": gettext_lazy("行业资质不符"),
+    "conflict": gettext_lazy("利益冲突回避"),
+    "same_applicant": gettext_lazy("近期服务过同一申报单位"),
+    "max_draws": gettext_lazy("超过期间抽取次数上限"),
 }
 
 
@@ -85,7 +86,7 @@ def specialty_codes_from_text(values) -> list[str]:
             elif code not in out:
                 out.append(code)
     if unknown:
-        raise ValidationError(_g("未知的专业：%(v)s（请使用业务字典“专家专业”中的名称）") % {"v": "、".join(unknown)})
+        raise ValidationError(_("未知的专业：%(v)s（请使用业务字典“专家专业”中的名称）") % {"v": "、".join(unknown)})
     return out
 
 
@@ -172,10 +173,11 @@ def eligible_pool(*, activity: Activity, needs: dict[str, int], rules: dict | No
         .values_list("pk", "specialties", "expert_type", "tags", "score", "qualification", "affiliations")
     )
     date, half = activity.date, activity.half_day
-    on_leave = set(ExpertLeave.objects.filter(start__lte=date, end__gte=date).values_list("expert_id", flat=True))
-    booked = set(Booking.objects.filter(date=date, half_day=half, status__in=Booking.ACTIVE)
+    on_leave = set(ExpertLeave.objects.filter(start__lte=date, end__gte=date).order_by()
+                   .values_list("expert_id", flat=True))
+    booked = set(Booking.objects.filter(date=date, half_day=half, status__in=Booking.ACTIVE).order_by()
                  .values_list("expert_id", flat=True))
-    in_activity = set(Booking.objects.filter(activity=activity).values_list("expert_id", flat=True))
+    in_activity = set(Booking.objects.filter(activity=activity).order_by().values_list("expert_id", flat=True))
     same_applicant: set[int] = set()
     months = int(r.get("avoid_same_applicant_months") or 0)
     items = list(activity.items.select_related("applicant_org"))
@@ -190,7 +192,7 @@ def eligible_pool(*, activity: Activity, needs: dict[str, int], rules: dict | No
         if cond:
             same_applicant = set(
                 Booking.objects.filter(cond, status__in=Booking.ACTIVE, date__gte=_months_before(date, months),
-                                       date__lte=date).exclude(activity=activity)
+                                       date__lte=date).exclude(activity=activity).order_by()
                 .values_list("expert_id", flat=True).distinct()
             )
     too_many: set[int] = set()
@@ -199,7 +201,7 @@ def eligible_pool(*, activity: Activity, needs: dict[str, int], rules: dict | No
         start = date - dt.timedelta(days=int(r.get("period_days") or 90))
         too_many = set(
             Booking.objects.filter(status__in=Booking.ACTIVE, date__gte=start, date__lte=date)
-            .exclude(activity=activity).values("expert_id").annotate(n=Count("pk")).filter(n__gte=max_draws)
+            .exclude(activity=activity).order_by().values("expert_id").annotate(n=Count("pk")).filter(n__gte=max_draws)
             .values_list("expert_id", flat=True)
         )
     conflicts = conflict_names(activity, items) if r.get("avoid_conflict", True) else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext as _
 
 
 class ExpertPoolError(Exception):
@@ -83,11 +83,11 @@ def _activity(user, activity_id: int):
     from .selectors import activity_queryset
 
     if not user.has_perm("egov_expert_pool.view_activity"):
-        raise ExpertPoolError(_g("您没有查看专家抽取活动的权限。"))
+        raise ExpertPoolError(_("您没有查看专家抽取活动的权限。"))
     try:
         return activity_queryset(user).get(pk=activity_id)
     except Activity.DoesNotExist:
-        raise ExpertPoolError(_g("抽取活动不存在或不在您的数据范围内。")) from None
+        raise ExpertPoolError(_("抽取活动不存在或不在您的数据范围内。")) from None
 
 
 def _wrap(func):
@@ -99,7 +99,7 @@ def _wrap(func):
     except ValidationError as exc:
         raise ExpertPoolError("；".join(str(m) for m in exc.messages)) from exc
     except PermissionDenied as exc:
-        raise ExpertPoolError(str(exc) or _g("您没有执行此操作的权限。")) from exc
+        raise ExpertPoolError(str(exc) or _("您没有执行此操作的权限。")) from exc
 
 
 def activity_create_for_review(*, user, source_key: str, title: str, items: list[ReviewItem], date: dt.date,
@@ -114,14 +114,14 @@ def activity_create_for_review(*, user, source_key: str, title: str, items: list
     from .models import Activity
 
     if not source_key:
-        raise ExpertPoolError(_g("缺少来源标识（source_key）。"))
+        raise ExpertPoolError(_("缺少来源标识（source_key）。"))
     existing = Activity.objects.filter(source_key=source_key).first()
     if existing is not None:
         return _info_from(user, existing)
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[i.applicant_org_id for i in items if i.applicant_org_id])}
     region = Region.objects.filter(pk=region_id).first() if region_id else None
     if region_id and region is None:
-        raise ExpertPoolError(_g("区(市)县不存在。"))
+        raise ExpertPoolError(_("区(市)县不存在。"))
     data = {"title": title, "date": date, "half_day": half_day, "place": place,
             "organization": getattr(user, "organization", None), "region": region, "rules": rules or {}}
     item_rows = [{"title": i.title, "ref": i.ref, "applicant_org": orgs.get(i.applicant_org_id),
@@ -153,7 +153,7 @@ def activity_confirmed(*, user, activity_id: int) -> list[ExpertInfo]:
 
     activity = _activity(user, activity_id)
     if not can_see_drawn(user, activity):
-        raise ExpertPoolError(_g("抽取名单在评审会议结束前保密。"))
+        raise ExpertPoolError(_("抽取名单在评审会议结束前保密。"))
     return _confirmed(activity)
 
 

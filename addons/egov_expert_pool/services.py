@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext as _
 
 from egov_base.audit.services import record_event
 from egov_base.context import get_current_user
@@ -48,7 +48,7 @@ CHANGE_FIELDS = ["name", "gender", "specialties", "expert_type", "qualification"
 
 def _require(user, perm: str):
     if user is None or not user.has_perm(perm):
-        raise PermissionDenied(_g("您没有执行此操作的权限。"))
+        raise PermissionDenied(_("您没有执行此操作的权限。"))
 
 
 # --- experts ------------------------------------------------------------------------------------------------
@@ -74,9 +74,9 @@ def expert_update(*, user, obj: Expert, form) -> Expert:
         return original
     with transaction.atomic():
         if ExpertChange.objects.select_for_update().filter(expert=original, status=ExpertChange.Status.PENDING).exists():
-            raise ValidationError(_g("该专家已有待审核的变更，请等待审核后再修改。"))
+            raise ValidationError(_("该专家已有待审核的变更，请等待审核后再修改。"))
         change = ExpertChange.objects.create(expert=original, data=data, id_card_enc=new_id)
-        record_event(action="update", obj=original, message=_g("提交专家信息变更，待审核"),
+        record_event(action="update", obj=original, message=_("提交专家信息变更，待审核"),
                      data={"change": change.pk, "fields": sorted(data) + (["id_card"] if new_id else [])})
     return original
 
@@ -86,11 +86,11 @@ def expert_change_review(*, user, change: ExpertChange, approve: bool, comment: 
     with transaction.atomic():
         change = ExpertChange.objects.select_for_update().select_related("expert").get(pk=change.pk)
         if change.status != ExpertChange.Status.PENDING:
-            raise ValidationError(_g("该变更已审核，请勿重复提交。"))
+            raise ValidationError(_("该变更已审核，请勿重复提交。"))
         if change.created_by_id and change.created_by_id == user.pk and not user.is_superuser:
-            raise ValidationError(_g("不能审核自己提交的变更。"))
+            raise ValidationError(_("不能审核自己提交的变更。"))
         if not approve and not comment.strip():
-            raise ValidationError(_g("驳回时请填写审核意见。"))
+            raise ValidationError(_("驳回时请填写审核意见。"))
         if approve:
             expert = Expert.objects.select_for_update().get(pk=change.expert_id)
             for name, (_old, new) in change.data.items():
@@ -119,7 +119,7 @@ def expert_tags_set(*, user, expert: Expert, tags: list[str]) -> Expert:
     with transaction.atomic():
         expert = Expert.objects.select_for_update().get(pk=expert.pk)
         if expert.status == Expert.Status.REMOVED:
-            raise ValidationError(_g("已清退的专家不能修改标签。"))
+            raise ValidationError(_("已清退的专家不能修改标签。"))
         if expert.tags != clean:
             expert.tags = clean
             expert.save(update_fields=["tags", "updated_at"])
@@ -138,14 +138,14 @@ def _clean_rules(rules: dict | None) -> dict:
         try:
             r[k] = max(0, int(r[k] or 0))
         except (TypeError, ValueError):
-            raise ValidationError({k: _g("请输入非负整数。")}) from None
+            raise ValidationError({k: _("请输入非负整数。")}) from None
     if r["min_score"] not in (None, ""):
         try:
             r["min_score"] = float(r["min_score"])
         except (TypeError, ValueError):
-            raise ValidationError({"min_score": _g("最低评分应为 1–5 之间的数字。")}) from None
+            raise ValidationError({"min_score": _("最低评分应为 1–5 之间的数字。")}) from None
         if not 0 <= r["min_score"] <= 5:
-            raise ValidationError({"min_score": _g("最低评分应为 1–5 之间的数字。")})
+            raise ValidationError({"min_score": _("最低评分应为 1–5 之间的数字。")})
     else:
         r["min_score"] = None
     r["avoid_conflict"] = bool(r["avoid_conflict"])
@@ -160,7 +160,7 @@ def district_check(*, user, region_id: int | None, activity: Activity | None = N
         return None
     grant = district_grant_current(region_id=region_id)
     if grant is None:
-        raise ValidationError(_g("该区(市)县未获得市级专家库授权或授权已过期，不能抽取市级专家。"))
+        raise ValidationError(_("该区(市)县未获得市级专家库授权或授权已过期，不能抽取市级专家。"))
     DistrictGrantUse.objects.create(grant=grant, activity=activity, action=action, user=user)
     return grant
 
@@ -178,7 +178,7 @@ def activity_create(*, user, data: dict, items: list[dict], demands: list[dict],
             return existing
     errors = {}
     if not items or not any((i.get("title") or "").strip() for i in items):
-        errors["items"] = _g("请至少填写一项评审内容。")
+        errors["items"] = _("请至少填写一项评审内容。")
     demand_map: dict[str, int] = {}
     for d in demands or []:
         spec, count = (d.get("specialty") or "").strip(), int(d.get("count") or 0)
@@ -186,16 +186,16 @@ def activity_create(*, user, data: dict, items: list[dict], demands: list[dict],
             continue
         demand_map[spec] = demand_map.get(spec, 0) + count
     if not demand_map:
-        errors["demands"] = _g("请至少设置一个专业的抽取人数。")
+        errors["demands"] = _("请至少设置一个专业的抽取人数。")
     if data.get("date") and data["date"] < timezone.localdate():
-        errors["date"] = _g("评审日期不能早于今天。")
+        errors["date"] = _("评审日期不能早于今天。")
     if data.get("half_day") not in ("am", "pm"):
-        errors["half_day"] = _g("请选择上午或下午。")
+        errors["half_day"] = _("请选择上午或下午。")
     org = data.get("organization") or getattr(user, "organization", None)
     if org is None:
-        errors["organization"] = _g("请选择组织单位。")
+        errors["organization"] = _("请选择组织单位。")
     elif not org_in_scope(user, org):
-        errors["organization"] = _g("组织单位超出您的数据范围。")
+        errors["organization"] = _("组织单位超出您的数据范围。")
     if errors:
         raise ValidationError(errors)
     rules = _clean_rules(data.get("rules"))
@@ -269,7 +269,7 @@ def _commit_round(*, activity: Activity, needs: dict, user, replacement: bool) -
         seed_hash=sh, seed_secret=seed,
         commitment=drawing.commitment(seed_hash_hex=sh, rules=rules, needs=needs, pool=pool), created_by=user,
     )
-    record_event(action="other", obj=activity, message=_g("固定抽取池并公示承诺值（第 %(n)s 轮）") % {"n": round_no},
+    record_event(action="other", obj=activity, message=_("固定抽取池并公示承诺值（第 %(n)s 轮）") % {"n": round_no},
                  data={"draw": draw.pk, "pool_size": draw.pool_size, "commitment": draw.commitment})
     return draw
 
@@ -305,7 +305,7 @@ def _reveal_round(*, draw: Draw, activity: Activity) -> list[Booking]:
                                 created_by=user, updated_by=user))
             busy.add(expert_id)
     created = Booking.objects.bulk_create(rows)
-    record_event(action="other", obj=activity, message=_g("揭示随机种子并完成抽取（第 %(n)s 轮）") % {"n": draw.round_no},
+    record_event(action="other", obj=activity, message=_("揭示随机种子并完成抽取（第 %(n)s 轮）") % {"n": draw.round_no},
                  data={"draw": draw.pk, "seed": seed, "result": result, "unavailable": unavailable})
     return created
 
@@ -329,13 +329,13 @@ def activity_commit(*, user, activity: Activity) -> Draw:
             draw = activity.draws.order_by("round_no").first()
             if draw is not None:
                 return draw
-            raise ValidationError(_g("活动当前状态不能抽取。"))
+            raise ValidationError(_("活动当前状态不能抽取。"))
         if activity.region_id:
             district_check(user=user, region_id=activity.region_id, activity=activity, action="commit")
         _slot_lock(activity.date, activity.half_day)
         draw = _commit_round(activity=activity, needs=_needs(activity), user=user, replacement=False)
         if draw.pool_size == 0:
-            raise ValidationError(_g("按当前规则没有可抽取的专家，请调整抽取条件。"))
+            raise ValidationError(_("按当前规则没有可抽取的专家，请调整抽取条件。"))
         _set_state(activity, Activity.State.COMMITTED, audit=False)
     return draw
 
@@ -351,7 +351,7 @@ def activity_execute(*, user, activity: Activity) -> Draw:
         if activity.state != Activity.State.COMMITTED or draw is None:
             if draw is not None and draw.seed:
                 return draw  # double click: already drawn
-            raise ValidationError(_g("请先固定抽取池并公示承诺值。"))
+            raise ValidationError(_("请先固定抽取池并公示承诺值。"))
         if activity.region_id:
             district_check(user=user, region_id=activity.region_id, activity=activity, action="draw")
         _slot_lock(activity.date, activity.half_day)
@@ -424,17 +424,17 @@ def _set_state(activity: Activity, state: str, *, audit: bool = True) -> None:
 def _add_booking(*, user, activity: Activity, expert: Expert, specialty: str, mode: str, reason: str) -> Booking:
     _require(user, "egov_expert_pool.draw_activity")
     if mode == Booking.Mode.DIRECT and not reason.strip():
-        raise ValidationError({"reason": _g("直接登记必须填写理由。")})
+        raise ValidationError({"reason": _("直接登记必须填写理由。")})
     with transaction.atomic():
         activity = _lock_activity(activity.pk)
         if activity.state in (Activity.State.FINISHED, Activity.State.CANCELLED):
-            raise ValidationError(_g("活动已结束或已取消。"))
+            raise ValidationError(_("活动已结束或已取消。"))
         if specialty not in _needs(activity):
-            raise ValidationError({"specialty": _g("请选择本活动需要的专业。")})
+            raise ValidationError({"specialty": _("请选择本活动需要的专业。")})
         if expert.status != Expert.Status.ACTIVE:
-            raise ValidationError({"expert": _g("只能邀请在库（已审核）的专家。")})
+            raise ValidationError({"expert": _("只能邀请在库（已审核）的专家。")})
         if Booking.objects.filter(activity=activity, expert=expert).exists():
-            raise ValidationError({"expert": _g("该专家已在本活动名单中（含已拒绝）。")})
+            raise ValidationError({"expert": _("该专家已在本活动名单中（含已拒绝）。")})
         _slot_lock(activity.date, activity.half_day)
         direct = mode == Booking.Mode.DIRECT
         try:
@@ -446,12 +446,12 @@ def _add_booking(*, user, activity: Activity, expert: Expert, specialty: str, mo
                     confirmed_via="direct" if direct else "", responded_at=timezone.now() if direct else None,
                 )
         except IntegrityError:
-            raise ValidationError({"expert": _g("该专家在 %(slot)s 已被其他活动抽中，同一时段只能参加一次。")
+            raise ValidationError({"expert": _("该专家在 %(slot)s 已被其他活动抽中，同一时段只能参加一次。")
                                    % {"slot": activity.slot_label}}) from None
         if activity.state in (Activity.State.DRAFT, Activity.State.COMMITTED) and not activity.draws.exists():
             activity.state = Activity.State.CONFIRMING
             activity.save(update_fields=["state", "updated_at"])
-        record_event(action="other", obj=activity, message=_g("%(m)s专家：%(e)s") % {
+        record_event(action="other", obj=activity, message=_("%(m)s专家：%(e)s") % {
             "m": booking.get_mode_display(), "e": expert.name}, data={"booking": booking.pk, "reason": reason})
         if direct:
             _meeting_notice(booking)
@@ -492,8 +492,8 @@ def booking_respond(*, booking: Booking, accept: bool, via: str, user=None, note
         b.responded_at = timezone.now()
         b.response_note = note.strip()[:200]
         b.save(update_fields=["status", "confirmed_via", "responded_at", "response_note", "updated_at"])
-        record_event(action="update", obj=b.activity, message=_g("专家%(e)s%(r)s（%(v)s）") % {
-            "e": b.expert.name, "r": _g("确认参加") if accept else _g("明确不参加"), "v": b.get_confirmed_via_display()},
+        record_event(action="update", obj=b.activity, message=_("专家%(e)s%(r)s（%(v)s）") % {
+            "e": b.expert.name, "r": _("确认参加") if accept else _("明确不参加"), "v": b.get_confirmed_via_display()},
             data={"booking": b.pk, "status": b.status, "via": via})
         if accept:
             _meeting_notice(b)
@@ -516,7 +516,7 @@ def booking_manual_confirm(*, user, booking: Booking, accept: bool, note: str = 
         raise PermissionDenied
     b, changed = booking_respond(booking=booking, accept=accept, via="manual", user=user, note=note)
     if not changed:
-        raise ValidationError(_g("该专家的答复已记录（当前：%(s)s），无需重复操作。") % {"s": b.get_status_display()})
+        raise ValidationError(_("该专家的答复已记录（当前：%(s)s），无需重复操作。") % {"s": b.get_status_display()})
     return b
 
 
@@ -529,7 +529,7 @@ def booking_no_answer(*, booking_id: int) -> bool:
         b.status = Booking.Status.NO_ANSWER
         b.responded_at = timezone.now()
         b.save(update_fields=["status", "responded_at", "updated_at"])
-        record_event(action="update", obj=b.activity, message=_g("专家%(e)s %(n)s 次呼叫未接通，启动补抽") % {
+        record_event(action="update", obj=b.activity, message=_("专家%(e)s %(n)s 次呼叫未接通，启动补抽") % {
             "e": b.expert.name, "n": b.attempts}, data={"booking": b.pk})
         _schedule_replacement(b.activity_id)
         _update_state(b.activity)
@@ -539,7 +539,7 @@ def booking_no_answer(*, booking_id: int) -> bool:
 # --- automatic calls ----------------------------------------------------------------------------------------
 def call_text(booking: Booking) -> str:
     a = booking.activity
-    return _g("%(name)s专家您好，成都市大数据中心邀请您于%(slot)s在%(place)s参加“%(title)s”专家评审。"
+    return _("%(name)s专家您好，成都市大数据中心邀请您于%(slot)s在%(place)s参加“%(title)s”专家评审。"
               "确认参加请按1，不参加请按2。") % {"name": booking.expert.name, "slot": a.slot_label, "place": a.place,
                                             "title": a.title}
 
@@ -616,7 +616,7 @@ def voice_callback(*, event: telephony.CallbackEvent) -> str:
         attempt.save()
     if attempt.effect == "applied":
         booking_respond(booking=b, accept=event.outcome == "accepted", via="voice",
-                        note=_g("语音按键 %(k)s") % {"k": event.key})
+                        note=_("语音按键 %(k)s") % {"k": event.key})
     elif attempt.effect == "retry":
         _after_unanswered(b.pk, attempt.attempt_no)
     return attempt.effect
@@ -641,13 +641,13 @@ def activity_record_result(*, user, activity: Activity, passed: bool, opinion: s
     if not can_see(user, activity):
         raise PermissionDenied
     if not (opinion or "").strip():
-        raise ValidationError({"opinion": _g("请填写评审意见。")})
+        raise ValidationError({"opinion": _("请填写评审意见。")})
     with transaction.atomic():
         activity = _lock_activity(activity.pk)
         if activity.state == Activity.State.FINISHED:
             return activity
         if activity.state not in (Activity.State.READY, Activity.State.CONFIRMING):
-            raise ValidationError(_g("专家尚未抽取，不能录入评审结果。"))
+            raise ValidationError(_("专家尚未抽取，不能录入评审结果。"))
         activity.result_passed = bool(passed)
         activity.result_opinion = opinion.strip()
         activity.state = Activity.State.FINISHED
@@ -661,16 +661,16 @@ def activity_record_result(*, user, activity: Activity, passed: bool, opinion: s
         if minutes is not None:
             from egov_base.files.services import attach
 
-            attach(obj=activity, file=minutes, user=user, purpose="document", comment=_g("评审过程记录"))
-        record_event(action="other", obj=activity, message=_g("录入评审结果：%(r)s") % {
-            "r": _g("通过") if passed else _g("不通过")}, data={"passed": bool(passed)})
+            attach(obj=activity, file=minutes, user=user, purpose="document", comment=_("评审过程记录"))
+        record_event(action="other", obj=activity, message=_("录入评审结果：%(r)s") % {
+            "r": _("通过") if passed else _("不通过")}, data={"passed": bool(passed)})
     return activity
 
 
 def activity_cancel(*, user, activity: Activity, reason: str) -> Activity:
     _require(user, "egov_expert_pool.change_activity")
     if not reason.strip():
-        raise ValidationError({"reason": _g("请填写取消原因。")})
+        raise ValidationError({"reason": _("请填写取消原因。")})
     with transaction.atomic():
         activity = _lock_activity(activity.pk)
         if activity.state in (Activity.State.FINISHED, Activity.State.CANCELLED):
@@ -678,7 +678,7 @@ def activity_cancel(*, user, activity: Activity, reason: str) -> Activity:
         activity.state = Activity.State.CANCELLED
         activity.save(update_fields=["state", "updated_at"])
         activity.bookings.filter(status__in=Booking.ACTIVE).update(status=Booking.Status.CANCELLED)
-        record_event(action="other", obj=activity, message=_g("取消抽取活动：%(r)s") % {"r": reason.strip()})
+        record_event(action="other", obj=activity, message=_("取消抽取活动：%(r)s") % {"r": reason.strip()})
     return activity
 
 
@@ -687,11 +687,11 @@ def booking_set_attendance(*, user, booking: Booking, attended: bool, fee: Decim
     with transaction.atomic():
         b = Booking.objects.select_for_update().select_related("expert").get(pk=booking.pk)
         if b.status != Booking.Status.CONFIRMED:
-            raise ValidationError(_g("只有已确认参加的专家可登记到会和专家费。"))
+            raise ValidationError(_("只有已确认参加的专家可登记到会和专家费。"))
         b.attended = attended
         if fee is not None:
             if fee < 0:
-                raise ValidationError({"fee": _g("专家费不能为负数。")})
+                raise ValidationError({"fee": _("专家费不能为负数。")})
             b.fee = fee
         elif not attended:
             b.fee = Decimal("0")
@@ -709,9 +709,9 @@ def evaluation_save(*, user, booking: Booking, scores: dict, comment: str = "") 
         try:
             v = int(scores.get(k))
         except (TypeError, ValueError):
-            raise ValidationError({k: _g("请打 1–5 分。")}) from None
+            raise ValidationError({k: _("请打 1–5 分。")}) from None
         if not 1 <= v <= 5:
-            raise ValidationError({k: _g("请打 1–5 分。")})
+            raise ValidationError({k: _("请打 1–5 分。")})
         vals[k] = v
     total = (Decimal(sum(vals.values())) / Decimal(len(keys))).quantize(Decimal("0.01"))
     with transaction.atomic():
@@ -719,7 +719,7 @@ def evaluation_save(*, user, booking: Booking, scores: dict, comment: str = "") 
         if not can_see(user, b.activity):
             raise PermissionDenied
         if b.activity.state != Activity.State.FINISHED or b.status != Booking.Status.CONFIRMED:
-            raise ValidationError(_g("评审结束后才能对参会专家打分。"))
+            raise ValidationError(_("评审结束后才能对参会专家打分。"))
         ev, _created = Evaluation.objects.update_or_create(
             booking=b, defaults={"expert": b.expert, **vals, "total": total, "comment": comment.strip()[:300]})
         expert = Expert.objects.select_for_update().get(pk=b.expert_id)
@@ -735,14 +735,14 @@ def district_grant_open(*, user, region, start: dt.datetime, end: dt.datetime, l
                         reason: str = "") -> DistrictGrant:
     _require(user, "egov_expert_pool.manage_district_grant")
     if region is None or region.level != "district":
-        raise ValidationError({"region": _g("请选择区(市)县。")})
+        raise ValidationError({"region": _("请选择区(市)县。")})
     if end <= start:
-        raise ValidationError({"end": _g("授权结束时间应晚于开始时间。")})
+        raise ValidationError({"end": _("授权结束时间应晚于开始时间。")})
     with transaction.atomic():
         overlapping = DistrictGrant.objects.select_for_update().filter(region=region, is_open=True, start__lt=end,
                                                                        end__gt=start)
         if overlapping.exists():
-            raise ValidationError(_g("该区(市)县在此期间已有开通的授权。"))
+            raise ValidationError(_("该区(市)县在此期间已有开通的授权。"))
         grant = DistrictGrant.objects.create(region=region, start=start, end=end, letter_no=letter_no.strip()[:64],
                                              reason=reason.strip()[:200])
         DistrictGrantUse.objects.create(grant=grant, action="open", user=user)

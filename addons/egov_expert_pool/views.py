@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -59,7 +59,7 @@ def expert_tags(request, pk):
     if not request.user.has_perm("egov_expert_pool.edit_expert_tags"):
         raise PermissionDenied
     if expert.status not in (Expert.Status.ACTIVE, Expert.Status.SUSPENDED):
-        messages.error(request, _g("只能维护已审核专家的标签。"))
+        messages.error(request, _("只能维护已审核专家的标签。"))
         return HttpResponseRedirect(expert.get_absolute_url())
     known = {c for c, _l in selectors.tag_choices()}
     if request.method == "POST":
@@ -70,7 +70,7 @@ def expert_tags(request, pk):
             except ValidationError as exc:
                 messages.error(request, _errors(exc))
             else:
-                messages.success(request, _g("标签已更新。"))
+                messages.success(request, _("标签已更新。"))
                 return HttpResponseRedirect(expert.get_absolute_url())
     else:
         form = TagsForm(initial={"tags": [t for t in expert.tags if t in known],
@@ -89,11 +89,11 @@ def expert_transition(request, pk, name):
     if name not in names:
         raise PermissionDenied
     if names[name].custom.get("needs_reason") and not comment:
-        messages.error(request, _g("请填写原因。"))
+        messages.error(request, _("请填写原因。"))
         return HttpResponseRedirect(expert.get_absolute_url())
     try:
         run_transition(expert, name, user=request.user, comment=comment)
-        messages.success(request, _g("操作成功。"))
+        messages.success(request, _("操作成功。"))
     except (TransitionError, ValidationError) as exc:
         messages.error(request, _errors(exc))
     return HttpResponseRedirect(request.POST.get("next") or expert.get_absolute_url())
@@ -108,7 +108,7 @@ def expert_change_review(request, pk):
     try:
         services.expert_change_review(user=request.user, change=change, approve=request.POST.get("action") == "approve",
                                       comment=request.POST.get("comment", ""))
-        messages.success(request, _g("变更已审核。"))
+        messages.success(request, _("变更已审核。"))
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     return HttpResponseRedirect(reverse("egov_expert_pool:expert_detail", args=[change.expert_id]))
@@ -120,7 +120,7 @@ def expert_idcard_search(request):
     q = request.GET.get("id_card", "").strip()
     results = list(selectors.expert_by_id_card(user=request.user, id_card=q)[:5]) if q else []
     if q:
-        record_event(action="view", model=Expert, message=_g("按身份证号码精确查询专家"), data={"hits": len(results)})
+        record_event(action="view", model=Expert, message=_("按身份证号码精确查询专家"), data={"hits": len(results)})
     return render(request, "egov_expert_pool/expert_idcard_search.html", {"q": q, "results": results, "searched": bool(q)})
 
 
@@ -143,7 +143,7 @@ def activity_create(request):
     if not request.method == "POST":
         initial = {"date": timezone.localdate() + dt.timedelta(days=3), "half_day": "am", "avoid_conflict": True,
                    "avoid_same_applicant_months": 6, "max_draws": 4, "period_days": 90,
-                   "place": _g("成都市大数据中心 3 楼会议室")}
+                   "place": _("成都市大数据中心 3 楼会议室")}
     form = ActivityForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -153,7 +153,7 @@ def activity_create(request):
             for field, errs in getattr(exc, "error_dict", {"__all__": exc.error_list}).items():
                 form.add_error(field if field in form.fields else None, errs)
         else:
-            messages.success(request, _g("已创建抽取活动 %(n)s。") % {"n": activity.number})
+            messages.success(request, _("已创建抽取活动 %(n)s。") % {"n": activity.number})
             return HttpResponseRedirect(activity.get_absolute_url())
     return render(request, "egov_expert_pool/activity_form.html", {"form": form})
 
@@ -164,7 +164,7 @@ def _activity_context(request, activity: Activity) -> dict:
         Prefetch("calls", queryset=CallAttempt.objects.order_by("attempt_no"))).order_by("pk")) if can_see else []
     draws = list(activity.draws.order_by("round_no"))
     for d in draws:
-        d.excluded_display = "；".join(_g("%(l)s %(n)s 人") % {"l": _g(selectors.EXCLUSION_LABELS.get(k, k)), "n": v}
+        d.excluded_display = "；".join(_("%(l)s %(n)s 人") % {"l": str(selectors.EXCLUSION_LABELS.get(k, k)), "n": v}
                                       for k, v in sorted(d.excluded.items()))
     counts = dict(activity.bookings.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     demands = list(activity.demands.all())
@@ -223,7 +223,7 @@ def _post_action(request, pk, func, ok_message):
 @permission_required("egov_expert_pool.draw_activity", raise_exception=True)
 def activity_commit(request, pk):
     return _post_action(request, pk, lambda a: services.activity_commit(user=request.user, activity=a),
-                        _g("抽取池已固定，承诺值已公示。"))
+                        _("抽取池已固定，承诺值已公示。"))
 
 
 @login_required
@@ -231,7 +231,7 @@ def activity_commit(request, pk):
 @permission_required("egov_expert_pool.draw_activity", raise_exception=True)
 def activity_execute(request, pk):
     return _post_action(request, pk, lambda a: services.activity_execute(user=request.user, activity=a),
-                        _g("抽取完成，已揭示随机种子并开始电话确认。"))
+                        _("抽取完成，已揭示随机种子并开始电话确认。"))
 
 
 @login_required
@@ -245,7 +245,7 @@ def activity_invite(request, pk):
         try:
             fn(user=request.user, activity=activity, expert=form.expert, specialty=form.cleaned_data["specialty"],
                reason=form.cleaned_data.get("reason", ""))
-            messages.success(request, _g("已添加专家。"))
+            messages.success(request, _("已添加专家。"))
         except ValidationError as exc:
             messages.error(request, _errors(exc))
     else:
@@ -262,7 +262,7 @@ def booking_confirm(request, pk, booking_id):
     try:
         services.booking_manual_confirm(user=request.user, booking=booking, accept=request.POST.get("answer") == "accept",
                                         note=request.POST.get("note", ""))
-        messages.success(request, _g("已记录专家答复。"))
+        messages.success(request, _("已记录专家答复。"))
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     return HttpResponseRedirect(activity.get_absolute_url())
@@ -275,9 +275,9 @@ def activity_replace(request, pk):
     activity = _activity(request, pk)
     created = services.replacement_draw(activity_id=activity.pk, user=request.user)
     if created:
-        messages.success(request, _g("已补抽 %(n)s 位专家。") % {"n": len(created)})
+        messages.success(request, _("已补抽 %(n)s 位专家。") % {"n": len(created)})
     else:
-        messages.info(request, _g("没有需要补抽的名额，或按规则已无可抽专家。"))
+        messages.info(request, _("没有需要补抽的名额，或按规则已无可抽专家。"))
     return HttpResponseRedirect(activity.get_absolute_url())
 
 
@@ -287,7 +287,7 @@ def activity_replace(request, pk):
 def activity_cancel(request, pk):
     return _post_action(request, pk, lambda a: services.activity_cancel(user=request.user, activity=a,
                                                                         reason=request.POST.get("reason", "")),
-                        _g("活动已取消。"))
+                        _("活动已取消。"))
 
 
 @login_required
@@ -303,7 +303,7 @@ def activity_result(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _g("评审结果已录入，评审结束。"))
+            messages.success(request, _("评审结果已录入，评审结束。"))
             return HttpResponseRedirect(activity.get_absolute_url())
     return render(request, "egov_expert_pool/activity_result.html", {"activity": activity, "form": form})
 
@@ -313,7 +313,7 @@ def activity_result(request, pk):
 def activity_evaluate(request, pk):
     activity = _activity(request, pk)
     if activity.state != Activity.State.FINISHED:
-        messages.error(request, _g("评审结束后才能对参会专家打分。"))
+        messages.error(request, _("评审结束后才能对参会专家打分。"))
         return HttpResponseRedirect(activity.get_absolute_url())
     bookings = list(activity.bookings.filter(status=Booking.Status.CONFIRMED).select_related("expert", "evaluation"))
     rows = []
@@ -332,7 +332,7 @@ def activity_evaluate(request, pk):
                 form.add_error(None, exc)
         rows.append((b, form))
     if request.method == "POST" and saved:
-        messages.success(request, _g("已保存 %(n)s 位专家的评分。") % {"n": saved})
+        messages.success(request, _("已保存 %(n)s 位专家的评分。") % {"n": saved})
         return HttpResponseRedirect(activity.get_absolute_url())
     return render(request, "egov_expert_pool/activity_evaluate.html", {"activity": activity, "rows": rows})
 
@@ -368,7 +368,7 @@ def _verify_context(request, activity: Activity) -> dict:
 def activity_verify(request, pk):
     activity = _activity(request, pk)
     ctx = _verify_context(request, activity)
-    record_event(action="view", obj=activity, message=_g("校验抽取过程"),
+    record_event(action="view", obj=activity, message=_("校验抽取过程"),
                  data={"ok": all(r["ok"] for r in ctx["rounds"] if r["ok"] is not None)})
     return render(request, "egov_expert_pool/activity_verify.html", ctx)
 
@@ -398,7 +398,7 @@ def activity_pdf(request, pk):
     if not selectors.can_see_drawn(request.user, activity):
         raise PermissionDenied
     pdf = DrawRecordPdf(user=request.user).render({"activity_id": activity.pk})
-    record_event(action="export", obj=activity, message=_g("导出抽取记录 PDF"))
+    record_event(action="export", obj=activity, message=_("导出抽取记录 PDF"))
     resp = HttpResponse(pdf, content_type="application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="{activity.number}.pdf"'
     return resp
@@ -426,7 +426,7 @@ def statistics(request):
         from .reports import ExpertStatsExcel
 
         data = ExpertStatsExcel(user=request.user).render({"since": since.isoformat(), "until": until.isoformat()})
-        record_event(action="export", model=Expert, message=_g("导出专家抽取统计"), data={"rows": len(rows)})
+        record_event(action="export", model=Expert, message=_("导出专家抽取统计"), data={"rows": len(rows)})
         resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         resp["Content-Disposition"] = 'attachment; filename="expert-statistics.xlsx"'
         return resp
@@ -455,7 +455,7 @@ def fees(request):
         from .reports import FeesExcel
 
         data = FeesExcel(user=request.user).render({"since": since.isoformat(), "until": until.isoformat()})
-        record_event(action="export", model=Activity, message=_g("导出专家费"))
+        record_event(action="export", model=Activity, message=_("导出专家费"))
         resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         resp["Content-Disposition"] = 'attachment; filename="expert-fees.xlsx"'
         return resp
@@ -485,7 +485,7 @@ def grants(request):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _g("已开通授权。"))
+                messages.success(request, _("已开通授权。"))
                 return HttpResponseRedirect(reverse("egov_expert_pool:grants"))
     now = timezone.now()
     rows = list(DistrictGrant.objects.select_related("region", "closed_by").annotate(
@@ -503,7 +503,7 @@ def grants(request):
 def grant_close(request, pk):
     grant = get_object_or_404(DistrictGrant, pk=pk)
     services.district_grant_close(user=request.user, grant=grant)
-    messages.success(request, _g("已关闭授权。"))
+    messages.success(request, _("已关闭授权。"))
     return HttpResponseRedirect(reverse("egov_expert_pool:grants"))
 
 

@@ -328,7 +328,10 @@ def document(request, pk):
     doc_att = services.document_attachment(p)
     other = None
     if att_id:
-        other = next((a for a in attachments_for(p, request.user) if str(a.pk) == att_id), None)
+        owners = [p, *p.consultations.all()]
+        if hasattr(p, "reply_letter"):
+            owners.append(p.reply_letter)
+        other = next((a for o in owners for a in attachments_for(o, request.user) if str(a.pk) == att_id), None)
         if other is None:
             raise Http404
     target = other or doc_att
@@ -515,6 +518,6 @@ def consultation_files(request, pk):
     c = Consultation.objects.filter(pk=pk).select_related("proposal").first()
     if c is None:
         raise Http404
-    selectors.proposal_get(user=request.user, pk=c.proposal_id)
+    p = selectors.proposal_get(user=request.user, pk=c.proposal_id)
     return render(request, "egov_project_review/partials/files.html",
-                  {"atts": list(attachments_for(c, request.user))})
+                  {"atts": list(attachments_for(c, request.user)), "p": p, "word": 1})

@@ -338,7 +338,7 @@ def load_requests() -> int:
                                   contact_phone=str(applicant.phone or ""), submit=True, idempotency_key=key)
         n += 1
         steps = [(leader, "同意申请，请中心按规范办理。"), (users["service_desk"], "需求明确，资源充足，同意受理。")]
-        for i, (actor, comment) in enumerate(steps[:stage]):
+        for actor, comment in steps[:stage]:
             if actor is None:
                 break
             with acting_as(actor, source="demo"):

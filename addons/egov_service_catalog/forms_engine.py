@@ -22,8 +22,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 INPUT_TYPES = {"textfield", "textarea", "number", "select", "radio", "checkbox", "checklist", "taglist", "datetime"}
@@ -274,7 +274,7 @@ def render_readonly(schema, data) -> SafeString:
     """A read-only HTML table of a submitted form (escaped)."""
     pairs = rows(schema, data)
     if not pairs:
-        return mark_safe('<div class="text-secondary">%s</div>' % escape(_("无表单内容")))
+        return format_html('<div class="text-secondary">{}</div>', _("无表单内容"))
     body = format_html_join(
         "", '<tr><th class="w-25 text-secondary fw-normal">{}</th><td class="text-break" style="white-space:pre-wrap">{}</td></tr>',
         ((label, value) for label, value in pairs),

@@ -12,7 +12,12 @@ from egov_base.ui.menu import MenuItem, register_menu
 
 from . import registrations_ops  # noqa: F401  (resources, billing, outsourcing, reports, portal extras)
 from .models import (
-    CapabilityCredential, ServiceCategory, ServiceForm, ServiceItem, ServiceSpec, Subscription,
+    CapabilityCredential,
+    ServiceCategory,
+    ServiceForm,
+    ServiceItem,
+    ServiceSpec,
+    Subscription,
 )
 from .services import jobs  # noqa: F401  (Celery tasks of the core side)
 
@@ -146,6 +151,14 @@ def _sub_history_ctx(request, obj):
             "requests": obj.requests.select_related("item", "spec").order_by("-created_at")}
 
 
+def _subscription_update(*, user, obj, form):
+    from .services.subscriptions import subscription_ops_note
+
+    subscription_ops_note(user=user, subscription=obj, note=form.cleaned_data.get("ops_note", ""))
+    obj.refresh_from_db()
+    return obj
+
+
 register(Subscription, _read_only_api(ModelConfig(
     menu="service_catalog",
     list_display=["number", "organization", "item", "spec", "quantity", "state", "started_at", "ended_at"],
@@ -153,6 +166,7 @@ register(Subscription, _read_only_api(ModelConfig(
                                                                               "organization__name"],
     select_related=["organization", "item", "spec"], ordering=["-started_at"],
     form_fields=["ops_note"], can_add=False, can_import=False, can_delete=False,
+    update_service=_subscription_update,
     fieldsets=[(_("服务对象"), ["number", "organization", "item", "spec", "quantity", "state", "started_at",
                              "ended_at", "request", "contact", "ops_note"])],
     field_renderers={"request": lambda request, obj: obj.request.number if obj.request_id else "—"},

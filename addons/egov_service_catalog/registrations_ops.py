@@ -349,3 +349,21 @@ register(ServiceReport, _m(
 ))
 register_detail_tab(key="report", label=_("报告内容"), template="egov_service_catalog/ops/partials/report_tab.html",
                     context=_report_ctx, order=3, models=[ServiceReport])
+
+
+# --- portal home tiles (egov_base.ui.views.PORTAL_SERVICES is the documented tile list) -----------------------
+def _portal_tiles():
+    try:
+        from egov_base.ui import views as ui_views
+    except ImportError:  # pragma: no cover
+        return
+    tiles = [
+        (_("单位工作门户"), "ti ti-building-community", f"{APP}:ops_portal_home", _("用量、申请、账单与服务报告")),
+        (_("服务中心"), "ti ti-headset", f"{APP}:ops_portal_ticket_new", _("提交工单、我要建议、我要投诉")),
+        (_("问卷填报"), "ti ti-clipboard-list", f"{APP}:ops_portal_surveys", _("信息填报、问卷与满意度调查")),
+    ]
+    names = {t[2] for t in ui_views.PORTAL_SERVICES}
+    ui_views.PORTAL_SERVICES.extend(t for t in tiles if t[2] not in names)
+
+
+_portal_tiles()

@@ -11,9 +11,14 @@ from egov_base.scope import scope_queryset
 from egov_base.workflow.models import ApprovalInstance, ApprovalStep
 
 from .models import (
-    CapabilityCallStat, RequestDocument, ServiceCategory, ServiceItem, ServiceRequest, ServiceSpec, Subscription,
+    CapabilityCallStat,
+    RequestDocument,
+    ServiceCategory,
+    ServiceItem,
+    ServiceRequest,
+    ServiceSpec,
+    Subscription,
 )
-
 
 # --- catalog ---------------------------------------------------------------------------------------------------
 
@@ -118,9 +123,14 @@ def _instances(req: ServiceRequest):
 
 
 def approval_history(req: ServiceRequest) -> list[ApprovalStep]:
+    from egov_base.workflow.approval import ACTION_LABELS
+
     ct = ContentType.objects.get_for_model(ServiceRequest)
-    return list(ApprovalStep.objects.filter(instance__content_type=ct, instance__object_id=str(req.pk))
-                .select_related("assignee", "actor", "assignee__organization").order_by("created_at", "pk"))
+    steps = list(ApprovalStep.objects.filter(instance__content_type=ct, instance__object_id=str(req.pk))
+                 .select_related("assignee", "actor", "assignee__organization").order_by("created_at", "pk"))
+    for s in steps:
+        s.action_label = str(ACTION_LABELS.get(s.action, s.action)) if s.action else ""
+    return steps
 
 
 def progress(req: ServiceRequest) -> list[dict]:

@@ -84,12 +84,12 @@ def test_topology_fault_highlights_impacted_systems(login_as, page, centre):
     impacted = page.locator("#topo-impact-list li").all_inner_texts()
     assert any("蓉易办" in t for t in impacted) and any("不动产登记信息管理平台" in t for t in impacted)
     assert not any("文化旅游" in t for t in impacted)
-    state = page.evaluate("""() => ({
+    state = page.evaluate("""([core, ryb]) => ({
         systems: window.egovTopology.state.impactedSystems,
-        coreColor: window.egovTopology.nodes.get(%d).color.background,
-        rybBorder: window.egovTopology.nodes.get(%d).color.border,
+        coreColor: window.egovTopology.nodes.get(core).color.background,
+        rybBorder: window.egovTopology.nodes.get(ryb).color.border,
         canvas: document.querySelector('#topology-canvas').dataset.impacted,
-    })""" % (core_id, centre["ryb"].pk))
+    })""", [core_id, centre["ryb"].pk])
     assert sorted(state["systems"]) == sorted([centre["ryb"].pk, centre["bdc"].pk])
     assert state["coreColor"] == "#d63939"
     assert state["rybBorder"] == "#d63939"
@@ -129,7 +129,7 @@ def test_topology_save_view_and_layouts(login_as, page, centre):
     assert "/cmdb/topology/view/" in page.url
     shot(page, "cmdb_topology_saved_view")
     # simulate a fault of the first node's dependency without changing anything
-    page.evaluate("() => window.egovTopology.simulate([%d])" % centre["core"].pk)
+    page.evaluate("(core) => window.egovTopology.simulate([core])", centre["core"].pk)
     page.wait_for_selector("#topo-impact-list li[data-ci]")
     assert page.locator("#topo-clear-sim").is_visible()
     centre["core"].refresh_from_db()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import login
-from .helpers import assert_chinese, assert_local, shot
+from .helpers import assert_chinese, assert_local
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Egov@2026pass"
@@ -224,4 +224,47 @@ def test_demo5_application_through_all_nodes(page, world, screenshot):
     assert_chinese(page, "变更信息", "运维信息", "10.8.12.31")
     screenshot(page, "sc_core_demo5_6_subscription")
     assert ServiceRequest.objects.get(pk=req.pk).documents.count() == 5
+    assert_local(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_catalog_management_designer_and_mobile(page, mobile_page, world, screenshot):
+    """Staff: the category tree (drag handles), the form-js designer saving a new version; department user on a
+    phone: catalog, my requests and request detail."""
+    from egov_service_catalog.models import ServiceForm
+    from egov_service_catalog.services import requests as rs
+
+    head = world["desk"]
+    _as(page, head)
+    page.goto("/service-catalog/manage/")
+    assert_chinese(page, "服务目录管理", "政务云服务", "计算服务", "政务云主机", "大类", "中类")
+    assert page.locator(".sc-drag").count() >= 3
+    screenshot(page, "sc_core_catalog_tree")
+    page.goto(f"/service-catalog/forms/item/{world['ecs'].pk}/?kind=apply")
+    page.wait_for_selector(".fjs-editor-container", state="attached")
+    page.wait_for_function("() => window.scDesigner !== undefined")
+    assert_chinese(page, "表单设计", "保存为新版本", "版本记录")
+    screenshot(page, "sc_core_form_designer")
+    page.locator("input[name=name]").fill("政务云主机申请表（2027 版）")
+    page.locator("#sc-designer-save").click()
+    page.wait_for_load_state("networkidle")
+    active = ServiceForm.objects.get(item=world["ecs"], kind="apply", is_active=True)
+    assert active.name == "政务云主机申请表（2027 版）" and active.version == 2
+    assert [c["key"] for c in active.schema["components"]][:2] == ["system_name", "contact_mobile"]
+
+    req = rs.request_save(user=world["applicant"], item=world["ecs"], spec=world["ecs"].specs.first(), quantity=1,
+                          title="移动端查看", submit=True,
+                          form_data={"system_name": "行政审批系统", "contact_mobile": "13980012345", "zone": "extranet",
+                                     "purpose": "移动端查看进度"})
+    login(mobile_page, world["applicant"].username, PASSWORD)
+    mobile_page.goto("/service-catalog/m/")
+    assert_chinese(mobile_page, "服务目录", "政务云主机")
+    assert mobile_page.evaluate("() => document.documentElement.scrollWidth") <= 391
+    screenshot(mobile_page, "sc_core_mobile_catalog")
+    mobile_page.goto("/service-catalog/m/requests/")
+    mobile_page.get_by_text("政务云主机").first.click()
+    mobile_page.wait_for_load_state("networkidle")
+    assert_chinese(mobile_page, req.number, "单位批复函", "流程日志")
+    assert mobile_page.evaluate("() => document.documentElement.scrollWidth") <= 391
+    screenshot(mobile_page, "sc_core_mobile_request")
     assert_local(page)

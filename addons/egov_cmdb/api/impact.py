@@ -57,6 +57,7 @@ ImpactResponse = inline_serializer("ImpactResult", fields={
     "hidden_systems": serializers.IntegerField(help_text="affected systems outside the caller's data scope"),
     "impacted_count": serializers.IntegerField(),
     "impacted_ids": serializers.ListField(child=serializers.IntegerField()),
+    "paths_truncated": serializers.BooleanField(help_text="paths only for the nearest 200 systems"),
     "systems": serializers.ListField(child=inline_serializer("AffectedSystem", fields={
         "ci": _NODE, "depth": serializers.IntegerField(),
         "paths": serializers.ListField(child=serializers.ListField(child=serializers.DictField())),

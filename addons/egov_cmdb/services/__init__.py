@@ -19,6 +19,7 @@ from .ci import (  # noqa: F401
     snapshot_diff,
 )
 from .classes import attribute_delete, attribute_save, class_delete, class_save  # noqa: F401
+from .indexing import index_cis, index_cis_task, queue_index  # noqa: F401
 from .reference import sync_reference_data  # noqa: F401
 from .relations import relation_create, relation_delete, relation_type_save  # noqa: F401
 from .reminders import send_warranty_reminders, send_warranty_reminders_task  # noqa: F401

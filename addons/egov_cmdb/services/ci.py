@@ -181,10 +181,14 @@ def _check_user(user, ci: CI | None = None, organization_id=None) -> None:
     if ci is not None and ci.pk and not can_see(user, ci):
         raise PermissionDenied(_("您无权修改该配置项。"))
     if organization_id is not None:
-        from egov_base.org.models import Organization
+        # remembered on the user object for the request (an import checks the same few organisations per row)
+        cache = user.__dict__.setdefault("_cmdb_org_in_scope", {})
+        if organization_id not in cache:
+            from egov_base.org.models import Organization
 
-        org = Organization.objects.filter(pk=organization_id).first()
-        if not org_in_scope(user, org):
+            org = Organization.objects.filter(pk=organization_id).first()
+            cache[organization_id] = org_in_scope(user, org)
+        if not cache[organization_id]:
             raise ValidationError({"organization": [_("所选管理部门超出了您的数据范围")]})
 
 
@@ -245,16 +249,20 @@ def _write(ci: CI, fixed: dict, attrs: dict, *, user, source: str, action: str, 
     _sync_unique(ci, attrs_def, attrs_def.keys() if is_new else diff.keys())
     CIVersion.objects.create(ci=ci, version=ci.version, action=action, data=new, diff=diff, source=source,
                              user=user if getattr(user, "pk", None) else None, comment=comment[:255])
+    from .indexing import queue_index
+
+    queue_index(ci.pk)
     return ci, ("created" if is_new else "updated")
 
 
-def _new_ci(ci_class: CIClass, code: str | None) -> CI:
+def _new_ci(ci_class: CIClass, code: str | None, *, checked: bool = False) -> CI:
+    """A new unsaved CI; ``checked``: the caller already looked the code up under its lock."""
     if ci_class.is_abstract:
         raise ValidationError(_("“%(cls)s”是抽象类，不能直接创建配置项，请选择它的子类。") % {"cls": ci_class.label})
     code = (code or "").strip() or _generate_code(ci_class)
     if len(code) > 128:
         raise ValidationError({"code": [_("内部标识不能超过 128 个字符")]})
-    existing = CI.objects.filter(code=code).select_related("ci_class").first()
+    existing = None if checked else CI.objects.filter(code=code).select_related("ci_class").first()
     if existing is not None:
         raise ValidationError({"code": [_("内部标识“%(code)s”已被配置项“%(ci)s”使用") % {"code": code, "ci": existing}]})
     return CI(ci_class=ci_class, code=code, attrs={}, attr_sources={})
@@ -360,8 +368,10 @@ def ci_upsert(*, source: str, ci_class: CIClass, key, data: dict, user=None, com
     attrs_def = attrs_def if attrs_def is not None else class_attributes(ci_class)
     fixed, attrs = clean_input(ci_class, data, attrs_def=attrs_def)
     with transaction.atomic():
-        lock_key = key if isinstance(key, str) else sorted((k, str(v)) for k, v in key.items())
-        _advisory_lock("cmdb-upsert", ci_class.pk if not isinstance(key, str) else "", lock_key)
+        if isinstance(key, str):
+            _advisory_lock("cmdb-ci-code", key)  # the same lock ci_create takes for an explicit code
+        else:
+            _advisory_lock("cmdb-upsert", ci_class.pk, sorted((k, str(v)) for k, v in key.items()))
         ci = _find_by_key(ci_class, key, attrs_def)
         if ci is None:
             code = key if isinstance(key, str) else (data or {}).get("code")
@@ -371,9 +381,9 @@ def ci_upsert(*, source: str, ci_class: CIClass, key, data: dict, user=None, com
                                                        attrs_def=attrs_def)
                 fixed = {**extra_fixed, **fixed}
                 attrs = {**extra_attrs, **attrs}
-            if code:
-                _advisory_lock("cmdb-ci-code", code)
-            new = _new_ci(ci_class, code)
+            if code and not isinstance(key, str):
+                _advisory_lock("cmdb-ci-code", code)  # a string key already holds the lock of this code
+            new = _new_ci(ci_class, code, checked=isinstance(key, str))
             _check_user(user, organization_id=fixed.get("organization"))
             return _save_new(new, fixed, attrs, user=user, source=source, action="create", comment=comment,
                              attrs_def=attrs_def)
@@ -439,7 +449,10 @@ def ci_restore_version(*, user, ci: CI, version: int, comment: str = "") -> CI:
 def ci_delete(*, user, ci: CI) -> None:
     """Delete a CI and its relations (audited)."""
     _check_user(user, ci)
+    from .indexing import unindex
+
     with transaction.atomic():
         CI.objects.select_for_update().filter(pk=ci.pk).first()
         AttributeUniqueValue.objects.filter(ci=ci).delete()
+        unindex(ci)
         ci.delete()

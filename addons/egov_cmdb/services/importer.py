@@ -114,6 +114,7 @@ def import_run(*, user, job: CIImportJob, mapping: dict | None = None, key_field
         attrs_def = class_attributes(ci_class)
         rows = _rows(job)
         default_org = job.organization_id
+        org_cache: dict = {}
         try:
             with transaction.atomic():
                 for n, row in enumerate(rows, start=2):
@@ -125,6 +126,8 @@ def import_run(*, user, job: CIImportJob, mapping: dict | None = None, key_field
                             data[field] = value
                     if "organization" not in data and default_org:
                         data["organization"] = default_org
+                    elif "organization" in data:
+                        data["organization"] = _org_pk(data["organization"], org_cache)
                     key_value = data.pop("code", None) if job.key_field == "code" else data.get(job.key_field)
                     if job.key_field != "code" and (key_value is None or str(key_value).strip() == ""):
                         errors.append({"row": n, "messages": [_("匹配键为空")]})
@@ -165,6 +168,20 @@ def import_run(*, user, job: CIImportJob, mapping: dict | None = None, key_field
         job.status = CIImportJob.Status.CHECKED if dry_run else CIImportJob.Status.DONE
     job.save()
     return job
+
+
+def _org_pk(raw, cache: dict):
+    """Resolve an organisation cell once per distinct value (unresolvable values go through unchanged and get
+    the services' message)."""
+    from .values import lookup_organization
+
+    key = str(raw).strip()
+    if key not in cache:
+        try:
+            cache[key] = lookup_organization(key)
+        except ValueError:
+            cache[key] = raw
+    return cache[key]
 
 
 def _messages(exc: ValidationError, attrs_def) -> list[str]:

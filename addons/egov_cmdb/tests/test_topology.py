@@ -100,6 +100,14 @@ def test_index_lists_systems_in_scope(world, users, client):
     client.force_login(users["ops"])
     html = client.get("/cmdb/topology/?q=青羊").content.decode()
     assert "青羊区政务服务平台" in html and "锦江区政务服务平台" not in html
+    html = client.get("/cmdb/topology/?ci_q=核心交换机").content.decode()
+    assert f"/cmdb/topology/ci/{world['core'].pk}/?direction=up" in html
+    up = client.get(f"/cmdb/topology/ci/{world['core'].pk}/?direction=up&depth=8").content.decode()
+    graph = json.loads(re.search(r'<script id="topology-graph" type="application/json">(.*?)</script>', up,
+                                 re.S).group(1))
+    assert "锦江区政务服务平台" in {n["name"] for n in graph["nodes"]}
+    client.force_login(users["jj_admin"])  # the centre's switch is outside a district's scope
+    assert "政务云三核心交换机A" not in client.get("/cmdb/topology/?ci_q=核心交换机").content.decode()
 
 
 def test_graph_page_and_scope_by_url(world, users, client, make_user):

@@ -29,3 +29,15 @@ def yuan(value):
     if value in (None, ""):
         return "—"
     return f"{value:,.2f}"
+
+
+EXPERT_STATES = {"draft": "待抽取", "pooled": "已固定专家池", "drawing": "抽取中", "confirming": "专家确认中",
+                 "ready": "名单已确认", "finished": "评审已完成", "cancelled": "已取消"}
+
+
+@register.filter
+def expert_state(code):
+    from django.utils.translation import gettext
+
+    label = EXPERT_STATES.get(code)
+    return gettext(label) if label else code

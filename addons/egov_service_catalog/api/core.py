@@ -17,7 +17,8 @@ from egov_base.api.viewsets import EgovReadOnlyViewSet
 from egov_base.scope import scope_queryset
 
 from ..models import ServiceItem, ServiceRequest, ServiceSpec, Subscription
-from ..services import capabilities, requests as req_services
+from ..services import capabilities
+from ..services import requests as req_services
 
 
 def _as_drf(exc):

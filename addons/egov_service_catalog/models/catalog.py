@@ -90,7 +90,7 @@ class ServiceItem(WorkflowMixin, TimeStampedModel):
                                     default=ServiceType.CLOUD, db_index=True)
     summary = models.CharField(_("简介"), max_length=300, blank=True, default="")
     goal = models.TextField(_("服务目标"), blank=True, default="")
-    audience = models.TextField(_("服务对象"), blank=True, default="")
+    audience = models.TextField(_("适用对象"), blank=True, default="")
     content = models.TextField(_("服务内容"), blank=True, default="")
     service_hours = models.CharField(_("服务时间"), max_length=120, blank=True, default="")
     delivery_method = models.TextField(_("交付方式"), blank=True, default="")

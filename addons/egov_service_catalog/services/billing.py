@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from egov_base.audit.services import record_event
 from egov_base.numbers import next_number
@@ -48,7 +48,7 @@ def month_start(value) -> dt.date:
         try:
             value = dt.date.fromisoformat(value[:7] + "-01")
         except ValueError:
-            raise ValidationError({"period": _g("账期格式应为 YYYY-MM。")}) from None
+            raise ValidationError({"period": gettext("账期格式应为 YYYY-MM。")}) from None
     return value.replace(day=1)
 
 
@@ -65,7 +65,7 @@ def _rows_from_file(file, name: str) -> list[list]:
         try:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 - any unreadable workbook
-            raise ValidationError(_g("无法读取 Excel 文件，请使用 .xlsx 格式。")) from None
+            raise ValidationError(gettext("无法读取 Excel 文件，请使用 .xlsx 格式。")) from None
         ws = wb.worksheets[0]
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
         wb.close()
@@ -78,9 +78,9 @@ def _rows_from_file(file, name: str) -> list[list]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise ValidationError(_g("CSV 文件编码无法识别（请使用 UTF-8 或 GBK）。"))
+            raise ValidationError(gettext("CSV 文件编码无法识别（请使用 UTF-8 或 GBK）。"))
         return [row for row in csv.reader(io.StringIO(text))]
-    raise ValidationError(_g("仅支持 .xlsx 或 .csv 文件。"))
+    raise ValidationError(gettext("仅支持 .xlsx 或 .csv 文件。"))
 
 
 def _header_map(rows, required) -> tuple[int, dict[str, int]]:
@@ -96,20 +96,20 @@ def _header_map(rows, required) -> tuple[int, dict[str, int]]:
         if all(k in mapping for k in required):
             return idx, mapping
     labels = "、".join(BILL_HEADERS[k][0] for k in required)
-    raise ValidationError(_g("文件中找不到表头，需要包含列：%(cols)s。") % {"cols": labels})
+    raise ValidationError(gettext("文件中找不到表头，需要包含列：%(cols)s。") % {"cols": labels})
 
 
 def _decimal(value, *, row: int, label: str, errors: list, places=CENT) -> Decimal | None:
     if value in (None, ""):
-        errors.append(_g("第 %(row)s 行：%(label)s 不能为空。") % {"row": row, "label": label})
+        errors.append(gettext("第 %(row)s 行：%(label)s 不能为空。") % {"row": row, "label": label})
         return None
     try:
         d = Decimal(str(value).replace(",", "").replace("¥", "").strip())
     except InvalidOperation:
-        errors.append(_g("第 %(row)s 行：%(label)s“%(v)s”不是数字。") % {"row": row, "label": label, "v": value})
+        errors.append(gettext("第 %(row)s 行：%(label)s“%(v)s”不是数字。") % {"row": row, "label": label, "v": value})
         return None
     if not d.is_finite() or d < 0:
-        errors.append(_g("第 %(row)s 行：%(label)s 不能为负数。") % {"row": row, "label": label})
+        errors.append(gettext("第 %(row)s 行：%(label)s 不能为负数。") % {"row": row, "label": label})
         return None
     return d.quantize(places, rounding=ROUND_HALF_UP)
 
@@ -120,9 +120,9 @@ def _parse_lines(rows, required) -> tuple[list[dict], list[str]]:
     head_idx, cols = _header_map(rows, required)
     body = [r for r in rows[head_idx + 1:] if any(c not in (None, "") for c in r)]
     if not body:
-        raise ValidationError(_g("文件中没有数据行。"))
+        raise ValidationError(gettext("文件中没有数据行。"))
     if len(body) > MAX_ROWS:
-        raise ValidationError(_g("数据行超过 %(n)s 行上限。") % {"n": MAX_ROWS})
+        raise ValidationError(gettext("数据行超过 %(n)s 行上限。") % {"n": MAX_ROWS})
     codes = {str(r[cols["org_code"]] or "").strip() for r in body if cols["org_code"] < len(r)}
     orgs = {o.code: o for o in Organization.objects.filter(code__in=codes)}
     out, errors, seen = [], [], set()
@@ -135,20 +135,20 @@ def _parse_lines(rows, required) -> tuple[list[dict], list[str]]:
         code = str(cell(r, "org_code") or "").strip()
         org = orgs.get(code)
         if org is None:
-            errors.append(_g("第 %(row)s 行：单位编码“%(code)s”不存在。") % {"row": n, "code": code})
+            errors.append(gettext("第 %(row)s 行：单位编码“%(code)s”不存在。") % {"row": n, "code": code})
         charge = str(cell(r, "charge_code") or "").strip()
         if not charge:
-            errors.append(_g("第 %(row)s 行：计费编码不能为空。") % {"row": n})
+            errors.append(gettext("第 %(row)s 行：计费编码不能为空。") % {"row": n})
         line = {"row": n, "organization": org, "charge_code": charge[:64],
                 "description": str(cell(r, "description") or "")[:255]}
-        line["quantity"] = _decimal(cell(r, "quantity"), row=n, label=_g("用量"), errors=errors)
+        line["quantity"] = _decimal(cell(r, "quantity"), row=n, label=gettext("用量"), errors=errors)
         if "unit_price" in required:
-            line["unit_price"] = _decimal(cell(r, "unit_price"), row=n, label=_g("单价"), errors=errors,
+            line["unit_price"] = _decimal(cell(r, "unit_price"), row=n, label=gettext("单价"), errors=errors,
                                           places=Decimal("0.0001"))
-            line["amount"] = _decimal(cell(r, "amount"), row=n, label=_g("金额"), errors=errors)
+            line["amount"] = _decimal(cell(r, "amount"), row=n, label=gettext("金额"), errors=errors)
         key = (code, charge)
         if key in seen:
-            errors.append(_g("第 %(row)s 行：单位 %(code)s 的计费编码 %(charge)s 重复。") %
+            errors.append(gettext("第 %(row)s 行：单位 %(code)s 的计费编码 %(charge)s 重复。") %
                           {"row": n, "code": code, "charge": charge})
         seen.add(key)
         out.append(line)
@@ -185,7 +185,7 @@ def usage_import(*, user, item, period, file, name: str = "", source: str = "") 
                 item=item, organization=line["organization"], period=period, charge_code=line["charge_code"],
                 defaults={"quantity": line["quantity"], "source": (source or name or "")[:64]},
             )
-        record_event(action="import", model=UsageRecord, message=_g("导入用量记录 %(n)s 条") % {"n": len(lines)},
+        record_event(action="import", model=UsageRecord, message=gettext("导入用量记录 %(n)s 条") % {"n": len(lines)},
                      data={"item": item.code, "period": str(period), "count": len(lines)})
     return len(lines)
 
@@ -208,7 +208,7 @@ def bill_import(*, user, vendor, item, period, file, name: str = "") -> Provider
         if bill is not None and bill.file_sha256 == sha:
             return bill
         if bill is not None and bill.status == ProviderBill.Status.CONFIRMED:
-            raise ValidationError(_g("该账期的账单已确认，不能重新导入。"))
+            raise ValidationError(gettext("该账期的账单已确认，不能重新导入。"))
         if bill is None:
             bill = ProviderBill(number=next_number("BL"), vendor=vendor, item=item, period=period)
         bill.file_name, bill.file_sha256 = name[:255], sha
@@ -224,10 +224,10 @@ def bill_import(*, user, vendor, item, period, file, name: str = "") -> Provider
         try:
             from egov_base.files.services import attach
 
-            attach(obj=bill, file=_named(data, name), user=user, purpose="provider_bill", comment=_g("供应商原始账单"))
+            attach(obj=bill, file=_named(data, name), user=user, purpose="provider_bill", comment=gettext("供应商原始账单"))
         except ValidationError:
             raise
-        record_event(action="import", obj=bill, message=_g("导入供应商账单 %(n)s 行") % {"n": len(lines)},
+        record_event(action="import", obj=bill, message=gettext("导入供应商账单 %(n)s 行") % {"n": len(lines)},
                      data={"file": name, "sha256": sha, "lines": len(lines)})
         bill_reconcile(user=user, bill=bill)
     return bill
@@ -251,7 +251,7 @@ def bill_reconcile(*, user, bill: ProviderBill) -> ProviderBill:
     with transaction.atomic():
         bill = ProviderBill.objects.select_for_update().get(pk=bill.pk)
         if bill.status == ProviderBill.Status.CONFIRMED:
-            raise ValidationError(_g("账单已确认，不能重新对账。"))
+            raise ValidationError(gettext("账单已确认，不能重新对账。"))
         bill.lines.filter(result=BillLine.Result.NOT_IN_BILL).delete()
         usage = {(u.organization_id, u.charge_code): u.quantity
                  for u in UsageRecord.objects.filter(item_id=bill.item_id, period=bill.period)}
@@ -300,7 +300,7 @@ def bill_reconcile(*, user, bill: ProviderBill) -> ProviderBill:
             unit_price = price(code) or Decimal("0")
             expected = _q(qty * unit_price)
             extra.append(BillLine(bill=bill, line_no=next_no, organization_id=org_id, charge_code=code,
-                                  description=_g("账单未计费的用量"), expected_quantity=qty,
+                                  description=gettext("账单未计费的用量"), expected_quantity=qty,
                                   expected_unit_price=unit_price, expected_amount=expected, diff_amount=-expected,
                                   result=BillLine.Result.NOT_IN_BILL))
         BillLine.objects.bulk_create(extra)
@@ -326,11 +326,11 @@ def bill_confirm(*, user, bill: ProviderBill, note: str = "", dispute: bool = Fa
     with transaction.atomic():
         bill = ProviderBill.objects.select_for_update().get(pk=bill.pk)
         if bill.status not in (ProviderBill.Status.RECONCILED, ProviderBill.Status.DISPUTED):
-            raise ValidationError(_g("只有已对账的账单可以确认或提出异议。"))
+            raise ValidationError(gettext("只有已对账的账单可以确认或提出异议。"))
         if dispute and not note.strip():
-            raise ValidationError({"note": _g("提出异议时请填写说明。")})
+            raise ValidationError({"note": gettext("提出异议时请填写说明。")})
         if not dispute and bill.diff_count and not note.strip():
-            raise ValidationError({"note": _g("账单存在差异，确认前请填写处理说明。")})
+            raise ValidationError({"note": gettext("账单存在差异，确认前请填写处理说明。")})
         bill.status = ProviderBill.Status.DISPUTED if dispute else ProviderBill.Status.CONFIRMED
         bill.note = note.strip()
         if not dispute:

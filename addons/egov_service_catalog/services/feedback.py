@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from egov_base.numbers import next_number
 
@@ -27,17 +27,17 @@ def feedback_submit(*, user, kind: str, title: str, content: str, item=None, con
         raise PermissionDenied
     errors = {}
     if kind not in Feedback.Kind.values:
-        errors["kind"] = _g("类型无效。")
+        errors["kind"] = gettext("类型无效。")
     if not (title or "").strip():
-        errors["title"] = _g("请填写标题。")
+        errors["title"] = gettext("请填写标题。")
     if not (content or "").strip():
-        errors["content"] = _g("请填写内容。")
+        errors["content"] = gettext("请填写内容。")
     elif len(content) > 5000:
-        errors["content"] = _g("内容不能超过 5000 字。")
+        errors["content"] = gettext("内容不能超过 5000 字。")
     if kind == Feedback.Kind.COMPLAINT and not notice_accepted:
-        errors["notice_accepted"] = _g("请阅读并确认《投诉须知》后再提交。")
+        errors["notice_accepted"] = gettext("请阅读并确认《投诉须知》后再提交。")
     if not idempotency_key:
-        errors["__all__"] = _g("请求缺少幂等键，请刷新页面后重试。")
+        errors["__all__"] = gettext("请求缺少幂等键，请刷新页面后重试。")
     if errors:
         raise ValidationError(errors)
     existing = Feedback.objects.filter(idempotency_key=idempotency_key).first()
@@ -74,16 +74,16 @@ def feedback_reply(*, user, feedback: Feedback, reply: str, close: bool = False)
     if not user.has_perm("egov_service_catalog.reply_feedback"):
         raise PermissionDenied
     if not (reply or "").strip():
-        raise ValidationError({"reply": _g("请填写答复内容。")})
+        raise ValidationError({"reply": gettext("请填写答复内容。")})
     with transaction.atomic():
         fb = Feedback.objects.select_for_update().get(pk=feedback.pk)
         if fb.status == Feedback.Status.CLOSED:
-            raise ValidationError(_g("已办结的事项不能再答复。"))
+            raise ValidationError(gettext("已办结的事项不能再答复。"))
         fb.reply, fb.replied_by, fb.replied_at = reply.strip(), user, timezone.now()
         fb.status = Feedback.Status.CLOSED if close else Feedback.Status.REPLIED
         fb.save()
         notify([fb.submitter], "notify.message",
-               {"title": _g("您的%(kind)s已答复：%(t)s") % {"kind": fb.get_kind_display(), "t": fb.title},
+               {"title": gettext("您的%(kind)s已答复：%(t)s") % {"kind": fb.get_kind_display(), "t": fb.title},
                 "body": fb.reply}, obj=fb, key=f"sc-feedback:{fb.pk}:reply:{fb.replied_at:%s}")
     return fb
 
@@ -99,11 +99,11 @@ def survey_publish(*, user, survey: Survey) -> Survey:
     with transaction.atomic():
         s = Survey.objects.select_for_update().get(pk=survey.pk)
         if s.status != Survey.Status.DRAFT:
-            raise ValidationError(_g("只有草稿状态的问卷可以发布。"))
+            raise ValidationError(gettext("只有草稿状态的问卷可以发布。"))
         if not (s.form.schema or {}).get("components"):
-            raise ValidationError(_g("问卷表单还没有题目，请先设计表单。"))
+            raise ValidationError(gettext("问卷表单还没有题目，请先设计表单。"))
         if s.end_at and s.end_at <= timezone.now():
-            raise ValidationError({"end_at": _g("截止时间必须晚于当前时间。")})
+            raise ValidationError({"end_at": gettext("截止时间必须晚于当前时间。")})
         s.status, s.published_at = Survey.Status.PUBLISHED, timezone.now()
         s.start_at = s.start_at or s.published_at
         s.save()
@@ -123,7 +123,7 @@ def survey_close(*, user, survey: Survey) -> Survey:
     with transaction.atomic():
         s = Survey.objects.select_for_update().get(pk=survey.pk)
         if s.status != Survey.Status.PUBLISHED:
-            raise ValidationError(_g("只有进行中的问卷可以结束。"))
+            raise ValidationError(gettext("只有进行中的问卷可以结束。"))
         s.status = Survey.Status.CLOSED
         s.save()
     return s
@@ -182,7 +182,7 @@ def survey_results(*, survey: Survey, responses=None) -> list[dict]:
                     counter[str(v)] += 1
             keys = list(labels) or sorted(counter)
             if ctype == "checkbox":
-                keys, labels = ["True", "False"], {"True": _g("是"), "False": _g("否")}
+                keys, labels = ["True", "False"], {"True": gettext("是"), "False": gettext("否")}
             q["options"] = [{"value": k, "label": labels.get(k, k), "count": counter.get(k, 0)} for k in keys]
             q["kind"] = "choice"
         elif ctype == "number":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from egov_base.scope import can_see
 
@@ -18,11 +18,11 @@ def deliverable_submit(*, user, deliverable: Deliverable) -> Deliverable:
     with transaction.atomic():
         d = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
         if d.status not in (Deliverable.Status.PENDING, Deliverable.Status.REJECTED):
-            raise ValidationError(_g("只有待提交或退回整改的成果可以提交验收。"))
+            raise ValidationError(gettext("只有待提交或退回整改的成果可以提交验收。"))
         from egov_base.files.services import attachments_for
 
         if not attachments_for(d).exists():
-            raise ValidationError(_g("请先在“附件”中上传成果文件，再提交验收。"))
+            raise ValidationError(gettext("请先在“附件”中上传成果文件，再提交验收。"))
         d.status, d.submitted_at = Deliverable.Status.SUBMITTED, timezone.now()
         d.save()
     return d
@@ -35,15 +35,15 @@ def deliverable_accept(*, user, deliverable: Deliverable, accept: bool, comment:
         raise PermissionDenied
     errors = {}
     if not accept and not (comment or "").strip():
-        errors["comment"] = _g("退回整改时请填写验收意见。")
+        errors["comment"] = gettext("退回整改时请填写验收意见。")
     if accept and (score is None or not 0 <= int(score) <= 100):
-        errors["score"] = _g("验收评分须为 0–100 的整数。")
+        errors["score"] = gettext("验收评分须为 0–100 的整数。")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         d = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
         if d.status != Deliverable.Status.SUBMITTED:
-            raise ValidationError(_g("该成果不在待验收状态。"))
+            raise ValidationError(gettext("该成果不在待验收状态。"))
         d.status = Deliverable.Status.ACCEPTED if accept else Deliverable.Status.REJECTED
         d.accepted_by, d.accepted_at = user, timezone.now()
         d.acceptance_comment = (comment or "").strip()[:500]

@@ -12,7 +12,7 @@ import xlsxwriter
 from django.db import transaction
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from egov_base.reports.base import centre_name, cn_date, cn_datetime
 from egov_base.reports.excel import Column, ExcelReport, Sheet
@@ -176,40 +176,40 @@ class ServiceReportPdf(PdfReport):
     def build_story(self, params):
         r, f = self.report, self.report.summary
         story = [
-            self.paragraph(_g("报告对象：%(org)s（%(subject)s）") % {"org": r.organization.name,
+            self.paragraph(gettext("报告对象：%(org)s（%(subject)s）") % {"org": r.organization.name,
                                                                   "subject": r.get_subject_display()}),
-            self.heading(_g("一、总体情况")),
+            self.heading(gettext("一、总体情况")),
             self.table([
-                [_g("申请总数"), f["total"], _g("已交付/验收"), f["done"]],
-                [_g("未通过"), f["rejected"], _g("超时"), f["overdue"]],
-                [_g("平均办理时长(小时)"), _fmt(f["cycle_hours"]), _g("SLA 达成率"), _fmt(f["sla_rate"], "%")],
-                [_g("满意度(5分制)"), _fmt(f["rating"]), _g("在用服务对象"), f["subs_total"]],
-            ], header=[_g("指标"), _g("数值"), _g("指标"), _g("数值")], col_widths=[0.3, 0.2, 0.3, 0.2]),
+                [gettext("申请总数"), f["total"], gettext("已交付/验收"), f["done"]],
+                [gettext("未通过"), f["rejected"], gettext("超时"), f["overdue"]],
+                [gettext("平均办理时长(小时)"), _fmt(f["cycle_hours"]), gettext("SLA 达成率"), _fmt(f["sla_rate"], "%")],
+                [gettext("满意度(5分制)"), _fmt(f["rating"]), gettext("在用服务对象"), f["subs_total"]],
+            ], header=[gettext("指标"), gettext("数值"), gettext("指标"), gettext("数值")], col_widths=[0.3, 0.2, 0.3, 0.2]),
             self.spacer(4),
-            self.heading(_g("二、分服务办理情况")),
+            self.heading(gettext("二、分服务办理情况")),
         ]
         if f["by_item"]:
             story.append(self._bar_chart([x["name"] for x in f["by_item"]], [x["total"] for x in f["by_item"]],
-                                         _g("申请量（按服务项）")))
+                                         gettext("申请量（按服务项）")))
             story.append(self.table([[x["name"], x["total"], x["done"], _fmt(x["cycle"])] for x in f["by_item"]],
-                                    header=[_g("服务项"), _g("申请"), _g("完成"), _g("平均时长(小时)")],
+                                    header=[gettext("服务项"), gettext("申请"), gettext("完成"), gettext("平均时长(小时)")],
                                     col_widths=[0.46, 0.18, 0.18, 0.18], numeric_cols=[1, 2, 3]))
         else:
-            story.append(self.paragraph(_g("本期无服务申请。")))
-        story += [self.spacer(4), self.heading(_g("三、在用服务"))]
+            story.append(self.paragraph(gettext("本期无服务申请。")))
+        story += [self.spacer(4), self.heading(gettext("三、在用服务"))]
         if f["subs_by_type"]:
             story.append(self._pie_chart([x["name"] for x in f["subs_by_type"]],
-                                         [x["count"] for x in f["subs_by_type"]], _g("在用服务对象（按类型）")))
+                                         [x["count"] for x in f["subs_by_type"]], gettext("在用服务对象（按类型）")))
         else:
-            story.append(self.paragraph(_g("暂无在用服务。")))
+            story.append(self.paragraph(gettext("暂无在用服务。")))
         if f["capacity"]:
-            story += [self.heading(_g("四、资源容量")), self.table(
+            story += [self.heading(gettext("四、资源容量")), self.table(
                 [[c["name"], f"{c['total']:g}{c['unit']}", f"{c['used']:g}{c['unit']}", f"{c['percent']}%"]
                  for c in f["capacity"]],
-                header=[_g("资源"), _g("总量"), _g("已用"), _g("使用率")], col_widths=[0.46, 0.18, 0.18, 0.18])]
+                header=[gettext("资源"), gettext("总量"), gettext("已用"), gettext("使用率")], col_widths=[0.46, 0.18, 0.18, 0.18])]
         if f["bills"]:
-            story += [self.heading(_g("四、计量计费")), self.table(
-                [[b["name"], f"{b['amount']:,.2f}"] for b in f["bills"]], header=[_g("服务"), _g("应付金额(元)")],
+            story += [self.heading(gettext("四、计量计费")), self.table(
+                [[b["name"], f"{b['amount']:,.2f}"] for b in f["bills"]], header=[gettext("服务"), gettext("应付金额(元)")],
                 col_widths=[0.7, 0.3], numeric_cols=[1], total_row=True)]
         return story
 
@@ -223,15 +223,15 @@ class ServiceReportExcel(ExcelReport):
 
     def sheets(self, params):
         f = self.report.summary
-        yield Sheet(_g("概况"), [Column(_g("指标"), 24), Column(_g("数值"), 16, "number")], [
-            [_g("申请总数"), f["total"]], [_g("已交付/验收"), f["done"]], [_g("未通过"), f["rejected"]],
-            [_g("超时"), f["overdue"]], [_g("平均办理时长(小时)"), f["cycle_hours"]],
-            [_g("SLA 达成率(%)"), f["sla_rate"]], [_g("满意度(5分制)"), f["rating"]],
-            [_g("在用服务对象"), f["subs_total"]]])
-        yield Sheet(_g("分服务"), [Column(_g("服务项"), 30), Column(_g("申请"), 10, "int"), Column(_g("完成"), 10, "int"),
-                                 Column(_g("平均时长(小时)"), 16, "number")],
+        yield Sheet(gettext("概况"), [Column(gettext("指标"), 24), Column(gettext("数值"), 16, "number")], [
+            [gettext("申请总数"), f["total"]], [gettext("已交付/验收"), f["done"]], [gettext("未通过"), f["rejected"]],
+            [gettext("超时"), f["overdue"]], [gettext("平均办理时长(小时)"), f["cycle_hours"]],
+            [gettext("SLA 达成率(%)"), f["sla_rate"]], [gettext("满意度(5分制)"), f["rating"]],
+            [gettext("在用服务对象"), f["subs_total"]]])
+        yield Sheet(gettext("分服务"), [Column(gettext("服务项"), 30), Column(gettext("申请"), 10, "int"), Column(gettext("完成"), 10, "int"),
+                                 Column(gettext("平均时长(小时)"), 16, "number")],
                     [[x["name"], x["total"], x["done"], x["cycle"]] for x in f["by_item"]])
-        yield Sheet(_g("在用服务"), [Column(_g("服务类型"), 24), Column(_g("数量"), 12, "int")],
+        yield Sheet(gettext("在用服务"), [Column(gettext("服务类型"), 24), Column(gettext("数量"), 12, "int")],
                     [[x["name"], x["count"]] for x in f["subs_by_type"]])
 
     def render(self, params=None) -> bytes:
@@ -249,19 +249,19 @@ class ServiceReportExcel(ExcelReport):
             if f["by_item"]:
                 chart = wb.add_chart({"type": "bar"})
                 n = len(f["by_item"])
-                chart.add_series({"name": _g("申请"), "categories": [sheets[1].name, 4, 0, 3 + n, 0],
+                chart.add_series({"name": gettext("申请"), "categories": [sheets[1].name, 4, 0, 3 + n, 0],
                                   "values": [sheets[1].name, 4, 1, 3 + n, 1], "fill": {"color": CHART_COLORS[0]}})
-                chart.add_series({"name": _g("完成"), "categories": [sheets[1].name, 4, 0, 3 + n, 0],
+                chart.add_series({"name": gettext("完成"), "categories": [sheets[1].name, 4, 0, 3 + n, 0],
                                   "values": [sheets[1].name, 4, 2, 3 + n, 2], "fill": {"color": CHART_COLORS[1]}})
-                chart.set_title({"name": _g("申请量（按服务项）")})
+                chart.set_title({"name": gettext("申请量（按服务项）")})
                 chart.set_size({"width": 640, "height": 80 + 24 * n})
                 wb.get_worksheet_by_name(sheets[1].name).insert_chart("F4", chart)
             if f["subs_by_type"]:
                 pie = wb.add_chart({"type": "pie"})
                 n = len(f["subs_by_type"])
-                pie.add_series({"name": _g("在用服务"), "categories": [sheets[2].name, 4, 0, 3 + n, 0],
+                pie.add_series({"name": gettext("在用服务"), "categories": [sheets[2].name, 4, 0, 3 + n, 0],
                                 "values": [sheets[2].name, 4, 1, 3 + n, 1], "data_labels": {"percentage": True}})
-                pie.set_title({"name": _g("在用服务对象（按类型）")})
+                pie.set_title({"name": gettext("在用服务对象（按类型）")})
                 wb.get_worksheet_by_name(sheets[2].name).insert_chart("D4", pie)
             wb.close()
             with open(path, "rb") as fh:
@@ -291,7 +291,7 @@ def report_generate(*, period_type: str, period_start: dt.date, subject: str, or
 
     start, end = period_range(period_type, period_start)
     figures = _as_json(report_figures(subject=subject, organization=organization, start=start, end=end))
-    title = _g("%(org)s%(period)s服务%(kind)s") % {
+    title = gettext("%(org)s%(period)s服务%(kind)s") % {
         "org": organization.short_name or organization.name, "period": period_label(period_type, start),
         "kind": ServiceReport.PeriodType(period_type).label}
     with transaction.atomic():
@@ -383,41 +383,41 @@ class ReconciliationExcel(ExcelReport):
                Column("差额", 14, "money"), Column("对账结果", 14)]
 
     def __init__(self, *, bill: ProviderBill, user=None, lines=None):
-        super().__init__(user=user, title=_g("%(v)s %(p)s %(i)s 对账单") % {
+        super().__init__(user=user, title=gettext("%(v)s %(p)s %(i)s 对账单") % {
             "v": bill.vendor.name, "p": f"{bill.period.year}年{bill.period.month}月", "i": bill.item.name})
         self.bill, self.lines = bill, lines
 
     def rows(self, params):
         yield from _bill_rows(self.bill, self.lines)
         b = self.bill
-        yield ["", _g("合计"), "", "", None, None, float(b.billed_total), None, None, float(b.expected_total),
-               float(b.diff_total), _g("差异 %(n)s 行") % {"n": b.diff_count}]
+        yield ["", gettext("合计"), "", "", None, None, float(b.billed_total), None, None, float(b.expected_total),
+               float(b.diff_total), gettext("差异 %(n)s 行") % {"n": b.diff_count}]
 
 
 class ReconciliationPdf(PdfReport):
     landscape = True
 
     def __init__(self, *, bill: ProviderBill, user=None, lines=None):
-        super().__init__(user=user, title=_g("%(v)s %(p)s %(i)s 对账单") % {
+        super().__init__(user=user, title=gettext("%(v)s %(p)s %(i)s 对账单") % {
             "v": bill.vendor.name, "p": f"{bill.period.year}年{bill.period.month}月", "i": bill.item.name})
         self.bill, self.lines = bill, lines
-        self.subtitle = _g("账单编号 %(n)s") % {"n": bill.number}
+        self.subtitle = gettext("账单编号 %(n)s") % {"n": bill.number}
 
     def build_story(self, params):
         b = self.bill
-        summary = self.table([[_g("账单金额(元)"), f"{b.billed_total:,.2f}", _g("应收金额(元)"), f"{b.expected_total:,.2f}"],
-                              [_g("差额(元)"), f"{b.diff_total:,.2f}", _g("差异行数"), str(b.diff_count)],
-                              [_g("状态"), b.get_status_display(), _g("对账时间"),
+        summary = self.table([[gettext("账单金额(元)"), f"{b.billed_total:,.2f}", gettext("应收金额(元)"), f"{b.expected_total:,.2f}"],
+                              [gettext("差额(元)"), f"{b.diff_total:,.2f}", gettext("差异行数"), str(b.diff_count)],
+                              [gettext("状态"), b.get_status_display(), gettext("对账时间"),
                                cn_datetime(b.reconciled_at) if b.reconciled_at else "—"]],
                              col_widths=[0.2, 0.3, 0.2, 0.3])
         rows = [[r[0], r[1], r[2], f"{r[4]:g}", f"{r[5]:g}", f"{r[6]:,.2f}", f"{r[7]:g}", f"{r[8]:g}",
                  f"{r[9]:,.2f}", f"{r[10]:,.2f}", r[11]] for r in _bill_rows(b, self.lines)]
         detail = self.table(rows or [["—"] * 11], header=[
-            _g("行"), _g("使用单位"), _g("计费编码"), _g("账单用量"), _g("账单单价"), _g("账单金额"), _g("核定用量"),
-            _g("目录单价"), _g("应收金额"), _g("差额"), _g("结果")],
+            gettext("行"), gettext("使用单位"), gettext("计费编码"), gettext("账单用量"), gettext("账单单价"), gettext("账单金额"), gettext("核定用量"),
+            gettext("目录单价"), gettext("应收金额"), gettext("差额"), gettext("结果")],
             col_widths=[0.04, 0.2, 0.1, 0.08, 0.07, 0.09, 0.08, 0.07, 0.09, 0.08, 0.1],
             numeric_cols=[3, 4, 5, 6, 7, 8, 9])
-        out = [self.heading(_g("一、对账汇总")), summary, self.spacer(4), self.heading(_g("二、逐行对账明细")), detail]
+        out = [self.heading(gettext("一、对账汇总")), summary, self.spacer(4), self.heading(gettext("二、逐行对账明细")), detail]
         if b.note:
-            out += [self.spacer(4), self.heading(_g("三、说明")), self.paragraph(b.note)]
+            out += [self.spacer(4), self.heading(gettext("三、说明")), self.paragraph(b.note)]
         return out

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from egov_base.audit.services import record_event
 
@@ -97,7 +97,7 @@ def metric_evaluate(*, metric: PoolMetric, now=None) -> CapacityWarning | None:
                 open_w.resolved_at = now
                 open_w.save(update_fields=["resolved_at"])
             pct = Decimal(str(metric.percent))
-            msg = _g("%(pool)s %(metric)s 使用率 %(pct)s%%，超过%(level)s阈值 %(th)s%%") % {
+            msg = gettext("%(pool)s %(metric)s 使用率 %(pct)s%%，超过%(level)s阈值 %(th)s%%") % {
                 "pool": metric.pool.name, "metric": metric.name, "pct": pct,
                 "level": Level(new).label,
                 "th": metric.critical_percent if new == Level.CRITICAL else metric.warn_percent,
@@ -138,19 +138,19 @@ def _dec(value, label) -> Decimal:
     try:
         d = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError(_g("%(label)s 必须是数字。") % {"label": label}) from None
+        raise ValidationError(gettext("%(label)s 必须是数字。") % {"label": label}) from None
     if d < 0 or not d.is_finite():
-        raise ValidationError(_g("%(label)s 不能为负数。") % {"label": label})
+        raise ValidationError(gettext("%(label)s 不能为负数。") % {"label": label})
     return d.quantize(Decimal("0.01"))
 
 
 def metric_validate(metric: PoolMetric) -> None:
     errors = {}
     if metric.total is not None and metric.used is not None and metric.used > metric.total:
-        errors["used"] = _g("已用量不能大于总量。")
+        errors["used"] = gettext("已用量不能大于总量。")
     if metric.warn_percent is not None and metric.critical_percent is not None:
         if not (0 < metric.warn_percent <= metric.critical_percent <= 100):
-            errors["critical_percent"] = _g("阈值须满足 0 < 预警阈值 ≤ 告急阈值 ≤ 100。")
+            errors["critical_percent"] = gettext("阈值须满足 0 < 预警阈值 ≤ 告急阈值 ≤ 100。")
     if errors:
         raise ValidationError(errors)
 
@@ -179,7 +179,7 @@ def metric_update_service(*, user, obj, form):
 
 def allocation_set(*, user, metric: PoolMetric, organization, amount, note="") -> PoolAllocation:
     """Record (upsert) how much of ``metric`` a department uses; the metric's used value is not touched."""
-    amount = _dec(amount, _g("使用量"))
+    amount = _dec(amount, gettext("使用量"))
     with transaction.atomic():
         alloc, _created = PoolAllocation.objects.update_or_create(
             metric=metric, organization=organization, defaults={"amount": amount, "note": note}
@@ -191,18 +191,18 @@ def allocation_set(*, user, metric: PoolMetric, organization, amount, note="") -
 
 def _parse(payload) -> dict:
     if not isinstance(payload, dict):
-        raise PayloadError(_g("接口返回的不是 JSON 对象。"))
+        raise PayloadError(gettext("接口返回的不是 JSON 对象。"))
     metrics = payload.get("metrics")
     if not isinstance(metrics, list) or not metrics:
-        raise PayloadError(_g("接口返回缺少容量指标 metrics。"))
+        raise PayloadError(gettext("接口返回缺少容量指标 metrics。"))
     out = {"metrics": [], "devices": [], "tenants": []}
     seen = set()
     for i, m in enumerate(metrics, 1):
         if not isinstance(m, dict) or not str(m.get("code") or "").strip():
-            raise PayloadError(_g("第 %(i)s 个容量指标缺少编码。") % {"i": i})
+            raise PayloadError(gettext("第 %(i)s 个容量指标缺少编码。") % {"i": i})
         code = str(m["code"]).strip()[:32]
         if code in seen:
-            raise PayloadError(_g("容量指标编码重复：%(code)s") % {"code": code})
+            raise PayloadError(gettext("容量指标编码重复：%(code)s") % {"code": code})
         seen.add(code)
         try:
             total = _dec(m.get("total"), f"{code}.total")
@@ -210,16 +210,16 @@ def _parse(payload) -> dict:
         except ValidationError as exc:
             raise PayloadError(" ".join(exc.messages)) from None
         if used > total:
-            raise PayloadError(_g("容量指标 %(code)s 的已用量大于总量。") % {"code": code})
+            raise PayloadError(gettext("容量指标 %(code)s 的已用量大于总量。") % {"code": code})
         out["metrics"].append({"code": code, "name": str(m.get("name") or code)[:64], "unit": str(m.get("unit") or "")[:16],
                                "total": total, "used": used})
     devices = payload.get("devices") or []
     if not isinstance(devices, list) or len(devices) > MAX_DEVICES:
-        raise PayloadError(_g("设备清单 devices 格式错误或超过上限。"))
+        raise PayloadError(gettext("设备清单 devices 格式错误或超过上限。"))
     statuses = set(PoolDevice.Status.values)
     for d in devices:
         if not isinstance(d, dict) or not str(d.get("code") or "").strip():
-            raise PayloadError(_g("设备清单中有设备缺少编号。"))
+            raise PayloadError(gettext("设备清单中有设备缺少编号。"))
         status = str(d.get("status") or "running")
         out["devices"].append({
             "code": str(d["code"]).strip()[:64], "name": str(d.get("name") or d["code"])[:128],
@@ -229,10 +229,10 @@ def _parse(payload) -> dict:
         })
     tenants = payload.get("tenants") or []
     if not isinstance(tenants, list):
-        raise PayloadError(_g("租户用量 tenants 格式错误。"))
+        raise PayloadError(gettext("租户用量 tenants 格式错误。"))
     for t in tenants:
         if not isinstance(t, dict) or not t.get("org_code") or not isinstance(t.get("usage"), dict):
-            raise PayloadError(_g("租户用量中有记录缺少单位编码或用量。"))
+            raise PayloadError(gettext("租户用量中有记录缺少单位编码或用量。"))
         usage = {}
         for k, v in t["usage"].items():
             try:
@@ -248,7 +248,7 @@ def _fail(pool: ResourcePool, message: str) -> SyncResult:
         sync_status=ResourcePool.SyncStatus.FAILED, last_sync_error=message[:500]
     )
     pool.sync_status, pool.last_sync_error = ResourcePool.SyncStatus.FAILED, message[:500]
-    record_event(action="api_call", obj=pool, message=_g("资源池采集失败：%(m)s") % {"m": message[:200]},
+    record_event(action="api_call", obj=pool, message=gettext("资源池采集失败：%(m)s") % {"m": message[:200]},
                  data={"ok": False})
     return SyncResult(pool=pool, ok=False, error=message)
 
@@ -260,7 +260,7 @@ def pool_sync(*, pool: ResourcePool, client=None) -> SyncResult:
     from egov_base.integration.exceptions import IntegrationError
 
     if pool.source != ResourcePool.Source.INTERFACE or not pool.external_system or not pool.endpoint:
-        return SyncResult(pool=pool, ok=False, error=_g("该资源池不是数据接口采集。"))
+        return SyncResult(pool=pool, ok=False, error=gettext("该资源池不是数据接口采集。"))
     client = client or IntegrationClient(pool.external_system)
     token = api_token(pool.external_system)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -271,8 +271,8 @@ def pool_sync(*, pool: ResourcePool, client=None) -> SyncResult:
     try:
         data = _parse(resp.json())
     except ValueError as exc:  # JSONDecodeError is a ValueError; PayloadError too
-        msg = str(exc) if isinstance(exc, PayloadError) else _g("接口返回的不是有效的 JSON。")
-        return _fail(pool, _g("接口数据无效：%(m)s") % {"m": msg})
+        msg = str(exc) if isinstance(exc, PayloadError) else gettext("接口返回的不是有效的 JSON。")
+        return _fail(pool, gettext("接口数据无效：%(m)s") % {"m": msg})
     return _apply(pool, data)
 
 
@@ -340,7 +340,7 @@ def _apply(pool: ResourcePool, data: dict) -> SyncResult:
         pool.last_synced_at = now
         pool.last_sync_error = ""
         if result.unknown_orgs:
-            pool.last_sync_error = (_g("未识别的单位编码：") + "、".join(sorted(set(result.unknown_orgs))))[:500]
+            pool.last_sync_error = (gettext("未识别的单位编码：") + "、".join(sorted(set(result.unknown_orgs))))[:500]
         pool.save(update_fields=["sync_status", "last_synced_at", "last_sync_error", "updated_at", "updated_by"])
         _pool_level(pool)
     return result

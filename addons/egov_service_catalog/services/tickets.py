@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 
 from egov_base.numbers import next_number
 
@@ -46,15 +46,15 @@ def ticket_submit(*, user, item=None, problem_type=None, title: str, description
         raise PermissionDenied
     errors = {}
     if not (title or "").strip():
-        errors["title"] = _g("请填写工单标题。")
+        errors["title"] = gettext("请填写工单标题。")
     elif len(title) > 200:
-        errors["title"] = _g("标题不能超过 200 个字。")
+        errors["title"] = gettext("标题不能超过 200 个字。")
     if not (description or "").strip():
-        errors["description"] = _g("请描述遇到的问题。")
+        errors["description"] = gettext("请描述遇到的问题。")
     if not idempotency_key:
-        errors["__all__"] = _g("请求缺少幂等键，请刷新页面后重试。")
+        errors["__all__"] = gettext("请求缺少幂等键，请刷新页面后重试。")
     if problem_type is not None and item is not None and problem_type.item_id not in (None, item.pk):
-        errors["problem_type"] = _g("所选问题类型不属于该服务。")
+        errors["problem_type"] = gettext("所选问题类型不属于该服务。")
     if errors:
         raise ValidationError(errors)
     return get_ticket_handler()(user=user, item=item, problem_type=problem_type, title=title.strip(),
@@ -113,9 +113,9 @@ def ticket_update(*, user, ticket: Ticket, status: str, resolution: str = "") ->
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if status not in allowed[ticket.status]:
-            raise ValidationError(_g("工单当前状态不能执行该操作。"))
+            raise ValidationError(gettext("工单当前状态不能执行该操作。"))
         if status == Ticket.Status.RESOLVED and not resolution.strip():
-            raise ValidationError({"resolution": _g("请填写处理结果。")})
+            raise ValidationError({"resolution": gettext("请填写处理结果。")})
         ticket.status = status
         ticket.handled_by = user
         if resolution:
@@ -125,7 +125,7 @@ def ticket_update(*, user, ticket: Ticket, status: str, resolution: str = "") ->
         ticket.save()
         if status == Ticket.Status.RESOLVED:
             notify([ticket.submitter], "notify.message",
-                   {"title": _g("工单已解决：%(n)s") % {"n": ticket.number}, "body": ticket.resolution},
+                   {"title": gettext("工单已解决：%(n)s") % {"n": ticket.number}, "body": ticket.resolution},
                    obj=ticket, key=f"sc-ticket:{ticket.pk}:resolved:{ticket.resolved_at:%s}")
     return ticket
 

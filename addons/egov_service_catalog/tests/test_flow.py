@@ -8,7 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from egov_service_catalog.models import (
-    FulfilmentStep, RequestDocument, ServiceRequest, Subscription, SubscriptionChange,
+    FulfilmentStep,
+    RequestDocument,
+    ServiceRequest,
+    Subscription,
+    SubscriptionChange,
 )
 from egov_service_catalog.services import requests as rs
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
@@ -32,3 +33,13 @@ def form_errors(exc) -> dict:
     if hasattr(exc, "message_dict"):
         return {k: list(v) for k, v in exc.message_dict.items()}
     return {"__all__": list(exc.messages)}
+
+
+class OpsForm(forms.Form):
+    """A plain form with Tabler classes on its widgets (like the generic views' forms)."""
+
+    def __init__(self, *args, **kwargs):
+        from egov_base.generic.forms import style_widgets
+
+        super().__init__(*args, **kwargs)
+        style_widgets(self)

@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +38,7 @@ from ..models import (
 from ..models.resources import PoolType
 from ..services import analytics as an
 from ..services import billing, feedback, outsourcing, reports, resources, tickets
-from .ops_common import form_errors, require_perm, scoped_get
+from .ops_common import OpsForm, form_errors, require_perm, scoped_get
 
 VIEW_DASHBOARD = "egov_service_catalog.view_resourcepool"
 VIEW_ANALYTICS = "egov_service_catalog.handle_servicerequest"
@@ -73,10 +73,10 @@ def pool_sync(request, pk):
     pool = scoped_get(ResourcePool, request.user, pk)
     result = resources.pool_sync(pool=pool)
     if result.ok:
-        messages.success(request, _g("采集完成：%(m)s 个指标，%(d)s 台设备，%(t)s 个单位用量。") %
+        messages.success(request, gettext("采集完成：%(m)s 个指标，%(d)s 台设备，%(t)s 个单位用量。") %
                          {"m": result.metrics, "d": result.devices, "t": result.tenants})
     else:
-        messages.error(request, _g("采集失败：%(e)s") % {"e": result.error})
+        messages.error(request, gettext("采集失败：%(e)s") % {"e": result.error})
     return redirect(pool.get_absolute_url())
 
 
@@ -138,9 +138,9 @@ def analytics_page(request):
          "icon": "ti ti-mood-smile"},
     ]
     chart = {
-        "labels": {"applications": _g("申请量"), "approvals": _g("审批通过"), "prev": _g("上期申请量"),
-                   "cycle": _g("平均时长(小时)"), "satisfaction": _g("满意度"), "in_use": _g("在用数量"),
-                   "count": _g("服务对象数"), "trend": _g("申请量")},
+        "labels": {"applications": gettext("申请量"), "approvals": gettext("审批通过"), "prev": gettext("上期申请量"),
+                   "cycle": gettext("平均时长(小时)"), "satisfaction": gettext("满意度"), "in_use": gettext("在用数量"),
+                   "count": gettext("服务对象数"), "trend": gettext("申请量")},
         "by_dept": data["by_dept"], "by_type": data["by_type"], "by_item": data["by_item"],
         "in_use": data["in_use"], "in_use_dept": data["in_use_dept"],
         "trend": [{"day": (r["day"].date() if hasattr(r["day"], "date") else r["day"]).isoformat(), "n": r["n"]}
@@ -163,9 +163,9 @@ def analytics_export(request):
     data = an.analytics(user=request.user, start=p["start"], end=p["end"], service_type=p["service_type"] or "",
                         organization_id=org_id, top=200)
 
-    cols = [Column(_g("名称"), 30), Column(_g("申请量"), 10, "int"), Column(_g("上期申请量"), 12, "int"),
-            Column(_g("审批通过"), 10, "int"), Column(_g("已交付"), 10, "int"),
-            Column(_g("平均时长(小时)"), 14, "number"), Column(_g("满意度"), 10, "number")]
+    cols = [Column(gettext("名称"), 30), Column(gettext("申请量"), 10, "int"), Column(gettext("上期申请量"), 12, "int"),
+            Column(gettext("审批通过"), 10, "int"), Column(gettext("已交付"), 10, "int"),
+            Column(gettext("平均时长(小时)"), 14, "number"), Column(gettext("满意度"), 10, "number")]
 
     def rows(items, label_key="key"):
         for r in items:
@@ -173,26 +173,26 @@ def analytics_export(request):
                    r["done"], r["cycle_hours"], r["satisfaction"]]
 
     class _Export(ExcelReport):
-        title = _g("服务分析 %(s)s 至 %(e)s") % {"s": p["start"], "e": p["end"]}
+        title = gettext("服务分析 %(s)s 至 %(e)s") % {"s": p["start"], "e": p["end"]}
 
         def sheets(self, params):
-            yield Sheet(_g("按单位"), cols, rows(data["by_dept"]))
-            yield Sheet(_g("按资源类型"), cols, rows(data["by_type"], "label"))
-            yield Sheet(_g("按服务项"), cols[:2] + cols[3:], ([r[0], r[1], *r[3:]] for r in rows(data["by_item"])))
-            yield Sheet(_g("在用资源"), [Column(_g("资源类型"), 24), Column(_g("服务对象数"), 12, "int"),
-                                      Column(_g("数量"), 12, "int")],
+            yield Sheet(gettext("按单位"), cols, rows(data["by_dept"]))
+            yield Sheet(gettext("按资源类型"), cols, rows(data["by_type"], "label"))
+            yield Sheet(gettext("按服务项"), cols[:2] + cols[3:], ([r[0], r[1], *r[3:]] for r in rows(data["by_item"])))
+            yield Sheet(gettext("在用资源"), [Column(gettext("资源类型"), 24), Column(gettext("服务对象数"), 12, "int"),
+                                      Column(gettext("数量"), 12, "int")],
                         ([r["label"], r["count"], r["quantity"]] for r in data["in_use"]))
 
     report = _Export(user=request.user)
     body = report.render({})
-    record_event(action="export", model=ServiceItem, message=_g("导出服务分析"),
+    record_event(action="export", model=ServiceItem, message=gettext("导出服务分析"),
                  data={"start": str(p["start"]), "end": str(p["end"]), "service_type": p["service_type"]})
     return _download(body, report.file_name(), report.content_type)
 
 
 # --- billing ---------------------------------------------------------------------------------------------------
 
-class BillImportForm(forms.Form):
+class BillImportForm(OpsForm):
     vendor = forms.ModelChoiceField(label=_("服务商"), queryset=Vendor.objects.filter(status="active"))
     item = forms.ModelChoiceField(label=_("服务项"), queryset=ServiceItem.objects.filter(billing_mode="metered"))
     period = forms.CharField(label=_("账期"), widget=forms.DateInput(attrs={"type": "month"}),
@@ -216,7 +216,7 @@ def bill_import(request):
             if d["kind"] == "usage":
                 n = billing.usage_import(user=request.user, item=d["item"], period=d["period"], file=d["file"],
                                          name=d["file"].name, source=d["file"].name)
-                messages.success(request, _g("已导入用量记录 %(n)s 条。") % {"n": n})
+                messages.success(request, gettext("已导入用量记录 %(n)s 条。") % {"n": n})
                 bill = ProviderBill.objects.filter(item=d["item"], period=d["period"]).first()
                 if bill is not None and bill.status != ProviderBill.Status.CONFIRMED:
                     billing.bill_reconcile(user=request.user, bill=bill)
@@ -224,7 +224,7 @@ def bill_import(request):
                 return redirect("egov_service_catalog:usagerecord_list")
             bill = billing.bill_import(user=request.user, vendor=d["vendor"], item=d["item"], period=d["period"],
                                        file=d["file"], name=d["file"].name)
-            messages.success(request, _g("账单已导入并完成对账。"))
+            messages.success(request, gettext("账单已导入并完成对账。"))
             return redirect("egov_service_catalog:ops_bill", pk=bill.pk)
         except ValidationError as exc:
             errors = [m for msgs in form_errors(exc).values() for m in msgs]
@@ -260,7 +260,7 @@ def bill_export(request, pk, fmt):
     cls = reports.ReconciliationPdf if fmt == "pdf" else reports.ReconciliationExcel
     rep = cls(bill=bill, user=request.user)
     body = rep.render({})
-    record_event(action="export", obj=bill, message=_g("导出对账单（%(f)s）") % {"f": fmt}, data={"format": fmt})
+    record_event(action="export", obj=bill, message=gettext("导出对账单（%(f)s）") % {"f": fmt}, data={"format": fmt})
     return _download(body, rep.file_name(), rep.content_type)
 
 
@@ -272,11 +272,11 @@ def bill_action(request, pk, action):
     try:
         if action == "reconcile":
             billing.bill_reconcile(user=request.user, bill=bill)
-            messages.success(request, _g("已重新对账。"))
+            messages.success(request, gettext("已重新对账。"))
         elif action in ("confirm", "dispute"):
             billing.bill_confirm(user=request.user, bill=bill, note=request.POST.get("note", ""),
                                  dispute=action == "dispute")
-            messages.success(request, _g("账单已确认。") if action == "confirm" else _g("已提出异议。"))
+            messages.success(request, gettext("账单已确认。") if action == "confirm" else gettext("已提出异议。"))
     except ValidationError as exc:
         for msgs in form_errors(exc).values():
             for m in msgs:
@@ -294,13 +294,13 @@ def deliverable_action(request, pk, action):
     try:
         if action == "submit":
             outsourcing.deliverable_submit(user=request.user, deliverable=d)
-            messages.success(request, _g("已提交验收。"))
+            messages.success(request, gettext("已提交验收。"))
         else:
             score = request.POST.get("score") or None
             outsourcing.deliverable_accept(user=request.user, deliverable=d, accept=action == "accept",
                                            comment=request.POST.get("comment", ""),
                                            score=int(score) if score and score.isdigit() else None)
-            messages.success(request, _g("验收通过。") if action == "accept" else _g("已退回整改。"))
+            messages.success(request, gettext("验收通过。") if action == "accept" else gettext("已退回整改。"))
     except ValidationError as exc:
         for msgs in form_errors(exc).values():
             for m in msgs:
@@ -318,7 +318,7 @@ def ticket_action(request, pk):
     try:
         tickets.ticket_update(user=request.user, ticket=t, status=request.POST.get("status", ""),
                               resolution=request.POST.get("resolution", ""))
-        messages.success(request, _g("工单已更新。"))
+        messages.success(request, gettext("工单已更新。"))
     except ValidationError as exc:
         for msgs in form_errors(exc).values():
             for m in msgs:
@@ -334,7 +334,7 @@ def feedback_action(request, pk):
     try:
         feedback.feedback_reply(user=request.user, feedback=fb, reply=request.POST.get("reply", ""),
                                 close=request.POST.get("close") == "1")
-        messages.success(request, _g("已答复。"))
+        messages.success(request, gettext("已答复。"))
     except ValidationError as exc:
         for msgs in form_errors(exc).values():
             for m in msgs:
@@ -352,10 +352,10 @@ def survey_action(request, pk, action):
     try:
         if action == "publish":
             feedback.survey_publish(user=request.user, survey=s)
-            messages.success(request, _g("问卷已发布，已通知相关单位。"))
+            messages.success(request, gettext("问卷已发布，已通知相关单位。"))
         else:
             feedback.survey_close(user=request.user, survey=s)
-            messages.success(request, _g("问卷已结束。"))
+            messages.success(request, gettext("问卷已结束。"))
     except ValidationError as exc:
         for msgs in form_errors(exc).values():
             for m in msgs:
@@ -389,8 +389,8 @@ def _survey_export(request, s, responses):
     fields = forms_engine.fields(s.form.schema)
 
     class _Export(ExcelReport):
-        title = _g("%(t)s 答卷明细") % {"t": s.title}
-        columns = [Column(_g("填报单位"), 26), Column(_g("填报人"), 12), Column(_g("提交时间"), 20, "datetime")] + [
+        title = gettext("%(t)s 答卷明细") % {"t": s.title}
+        columns = [Column(gettext("填报单位"), 26), Column(gettext("填报人"), 12), Column(gettext("提交时间"), 20, "datetime")] + [
             Column(f["label"], 20) for f in fields]
 
         def rows(self, params):
@@ -400,13 +400,13 @@ def _survey_export(request, s, responses):
 
     rep = _Export(user=request.user)
     body = rep.render({})
-    record_event(action="export", obj=s, message=_g("导出答卷"), data={"count": responses.count()})
+    record_event(action="export", obj=s, message=gettext("导出答卷"), data={"count": responses.count()})
     return _download(body, rep.file_name(), rep.content_type)
 
 
 # --- service reports -------------------------------------------------------------------------------------------
 
-class ReportGenerateForm(forms.Form):
+class ReportGenerateForm(OpsForm):
     period_type = forms.ChoiceField(label=_("周期"), choices=ServiceReport.PeriodType.choices)
     period_start = forms.DateField(label=_("期间内任一日期"), widget=forms.DateInput(attrs={"type": "date"}))
     subject = forms.ChoiceField(label=_("报告对象"), choices=ServiceReport.Subject.choices)
@@ -428,7 +428,7 @@ def report_generate(request):
         d = form.cleaned_data
         rep = reports.report_generate(period_type=d["period_type"], period_start=d["period_start"],
                                       subject=d["subject"], organization=d["organization"], user=request.user)
-        messages.success(request, _g("报告已生成：%(t)s") % {"t": rep.title})
+        messages.success(request, gettext("报告已生成：%(t)s") % {"t": rep.title})
         return redirect(rep.get_absolute_url())
     return render(request, "egov_service_catalog/ops/report_generate.html", {
         "form": form,

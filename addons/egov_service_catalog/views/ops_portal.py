@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from egov_base.scope import scope_queryset
@@ -20,7 +20,7 @@ from ..models import Feedback, ProblemType, ServiceCategory, ServiceItem, Servic
 from ..services import analytics as an
 from ..services import feedback as fb_services
 from ..services import tickets as ticket_services
-from .ops_common import form_errors, new_key, scoped_get
+from .ops_common import OpsForm, form_errors, new_key, scoped_get
 
 COMPLAINT_NOTICE = [
     _("投诉应实事求是，提供的事实、证据应真实、准确，不得捏造、歪曲事实，不得诬告、陷害他人。"),
@@ -44,7 +44,7 @@ def portal_home(request):
     chart = {"subs": overview["subs_by_type"],
              "bills": [{"period": f"{b['period']:%Y-%m}", "item": b["item"], "amount": b["amount"]}
                        for b in overview["bills"]],
-             "labels": {"subs": _g("在用服务"), "bills": _g("应付金额(元)")}}
+             "labels": {"subs": gettext("在用服务"), "bills": gettext("应付金额(元)")}}
     return render(request, "egov_service_catalog/ops/portal/home.html", {
         "o": overview, "reports": reports, "chart": chart,
         "my_tickets": scope_queryset(Ticket.objects.all(), request.user).order_by("-created_at")[:5],
@@ -74,7 +74,7 @@ def report_download(request, pk, fmt):
     f = report.pdf_file if fmt == "pdf" else report.xlsx_file if fmt == "xlsx" else None
     if not f:
         raise Http404
-    record_event(action="export", obj=report, message=_g("下载服务报告（%(f)s）") % {"f": fmt}, data={"format": fmt})
+    record_event(action="export", obj=report, message=gettext("下载服务报告（%(f)s）") % {"f": fmt}, data={"format": fmt})
     resp = FileResponse(f.open("rb"), content_type="application/pdf" if fmt == "pdf" else
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.title)}.{fmt}"
@@ -83,7 +83,7 @@ def report_download(request, pk, fmt):
 
 # --- 提交工单 ---------------------------------------------------------------------------------------------------
 
-class TicketForm(forms.Form):
+class TicketForm(OpsForm):
     title = forms.CharField(label=_("标题"), max_length=200)
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 5}))
     contact_phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
@@ -122,7 +122,7 @@ def ticket_new(request):
                 user=request.user, item=item, problem_type=problem, title=d["title"], description=d["description"],
                 attachments=[d["attachment"]] if d.get("attachment") else [], idempotency_key=d["idempotency_key"],
                 contact_phone=d["contact_phone"])
-            messages.success(request, _g("工单 %(n)s 已提交，服务台将尽快处理。") % {"n": ticket.number})
+            messages.success(request, gettext("工单 %(n)s 已提交，服务台将尽快处理。") % {"n": ticket.number})
             if isinstance(ticket, Ticket):
                 return redirect("egov_service_catalog:ops_portal_ticket", pk=ticket.pk)
             return redirect(ticket.get_absolute_url())
@@ -147,7 +147,7 @@ def ticket_detail(request, pk):
 
 # --- 我要建议 / 我要投诉 -----------------------------------------------------------------------------------------
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(OpsForm):
     item = forms.ModelChoiceField(label=_("涉及服务"), queryset=ServiceItem.objects.none(), required=False,
                                   empty_label=_("（不涉及具体服务）"))
     title = forms.CharField(label=_("标题"), max_length=200)
@@ -173,7 +173,7 @@ def _feedback(request, kind):
                                              item=d.get("item"), contact_phone=d.get("contact_phone", ""),
                                              notice_accepted=bool(d.get("notice_accepted")),
                                              idempotency_key=d["idempotency_key"])
-            messages.success(request, _g("已提交（编号 %(n)s），我们会尽快答复。") % {"n": fb.number})
+            messages.success(request, gettext("已提交（编号 %(n)s），我们会尽快答复。") % {"n": fb.number})
             return redirect("egov_service_catalog:ops_portal_feedback_mine")
         except ValidationError as exc:
             for field, msgs in form_errors(exc).items():
@@ -240,7 +240,7 @@ def survey_answer(request, pk):
         data = _posted_data(request, fields)
         try:
             fb_services.survey_answer(user=request.user, survey=survey, data=data)
-            messages.success(request, _g("感谢您的填写，答卷已提交。"))
+            messages.success(request, gettext("感谢您的填写，答卷已提交。"))
             return redirect("egov_service_catalog:ops_portal_surveys")
         except ValidationError as exc:
             errors = form_errors(exc)

@@ -8,8 +8,8 @@
   var zh = (document.documentElement.lang || "zh").indexOf("zh") === 0;
   chart.setOption({
     tooltip: { trigger: "axis" },
-    legend: { data: [zh ? "在库专家" : "Active experts", zh ? "抽取活动" : "Activities"] },
-    grid: { left: 40, right: 10, bottom: 70, top: 30 },
+    legend: { top: 0, data: [zh ? "在库专家" : "Active experts", zh ? "抽取活动" : "Activities"] },
+    grid: { left: 40, right: 10, bottom: 80, top: 36 },
     xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 35, interval: 0 } },
     yAxis: { type: "value" },
     series: [

@@ -21,7 +21,7 @@
     .then(function (blob) {
       target.innerHTML = "";
       return window.docx.renderAsync(blob, target, null, { inWrapper: true, ignoreLastRenderedPageBreak: true,
-        renderComments: true, experimental: true });
+        renderComments: false, experimental: true });
     })
     .then(function () { target.dataset.rendered = "1"; })
     .catch(function (err) { target.innerHTML = '<div class="p-4 text-danger">' + root.dataset.msgError + " (" + err + ")</div>"; });

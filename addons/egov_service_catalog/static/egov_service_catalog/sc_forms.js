@@ -31,9 +31,23 @@
     window.scDesigner = editor;
   }
 
+  /* form-js shows its own client-side validation messages in English; the server validates every submission
+   * again and reports Chinese field errors, so the viewer gets the schema without client rules (a required field
+   * keeps its asterisk in the label). */
+  function localise(components) {
+    (components || []).forEach(function (c) {
+      if (c && c.validate) {
+        if (c.validate.required && c.label && c.label.slice(-1) !== "*") c.label = c.label + " *";
+        c.validate = {};
+      }
+      if (c && c.components) localise(c.components);
+    });
+  }
+
   function initViewer(el) {
     if (!window.FormViewer) { el.textContent = el.getAttribute("data-missing") || "表单组件未加载"; return; }
     var schema = readJson(el.getAttribute("data-schema"), { type: "default", components: [] });
+    localise(schema.components);
     var data = readJson(el.getAttribute("data-data"), {}) || {};
     var input = document.getElementById(el.getAttribute("data-input") || "");
     var readonly = el.getAttribute("data-readonly") === "1";
