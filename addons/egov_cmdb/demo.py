@@ -363,4 +363,29 @@ def load() -> dict:
         infra = _load_infrastructure(L)
         _load_systems(L, infra)
         L.backdate()
-    return {"cis": L.created_cis, "relations": L.created_rels, "seconds": round(time.monotonic() - t0, 1)}
+        views = _load_views(L)
+    return {"cis": L.created_cis, "relations": L.created_rels, "views": views,
+            "seconds": round(time.monotonic() - t0, 1)}
+
+
+VIEWS = [
+    # name, root CI code, direction, depth, layout, description
+    ("蓉易办业务拓扑", "APP-RYB", "down", 6, "hierarchical", "蓉易办从应用、数据库到政务云一计算节点和核心交换机的完整依赖。"),
+    ("不动产登记业务拓扑", "APP-BDC", "down", 6, "hierarchical", "不动产登记信息管理平台的依赖资源及调用的电子证照库、共享交换平台。"),
+    ("天府健康通业务拓扑", "APP-TFJK", "down", 6, "force", "天府健康通在政务云二上的部署拓扑。"),
+    ("政务云一核心交换机A影响范围", "NET-Y1-CORE-A", "up", 8, "hierarchical", "核心交换机A故障时受影响的全部配置项和业务系统。"),
+]
+
+
+def _load_views(L: _Loader) -> int:
+    from .models import TopologyView
+
+    n = 0
+    for name, code, direction, depth, layout, description in VIEWS:
+        root = L.cis.get(code)
+        if root is None or TopologyView.objects.filter(organization_id=root.organization_id, name=name).exists():
+            continue
+        TopologyView.objects.create(name=name, root=root, direction=direction, depth=depth, layout=layout,
+                                    description=description, organization_id=root.organization_id)
+        n += 1
+    return n

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from egov_base.reports.excel import Column, ExcelReport
 from egov_base.reports.pdf import PdfReport
 
 from . import drawing, selectors
-from .models import Activity, Booking
+from .models import Activity, Booking, ExpertType
 
 
 class DrawRecordPdf(PdfReport):
@@ -29,7 +30,7 @@ class DrawRecordPdf(PdfReport):
         ], col_widths=[0.2, 0.8], zebra=False)]
         story += [self.heading("二、抽取规则"), self.table([
             ["抽取人数", "；".join(f"{d.specialty_name} {d.count} 人" for d in a.demands.all())],
-            ["专家类型", "、".join(rules["expert_types"]) or "不限"],
+            ["专家类型", "、".join(str(dict(ExpertType.choices).get(t, t)) for t in rules["expert_types"]) or "不限"],
             ["须含标签", "、".join(rules["tags_include"]) or "不限"],
             ["屏蔽标签", "、".join(rules["tags_exclude"]) or "无"],
             ["最低评分", str(rules["min_score"] or "不限")],
@@ -43,7 +44,7 @@ class DrawRecordPdf(PdfReport):
                                    needs=d.needs, pool=d.pool, result=d.result) if d.seed else None
             story.append(self.table([
                 ["轮次", f"第 {d.round_no} 轮" + ("（补抽）" if d.is_replacement else "（首次抽取）")],
-                ["公示时间", d.committed_at.strftime("%Y-%m-%d %H:%M:%S")],
+                ["公示时间", timezone.localtime(d.committed_at).strftime("%Y-%m-%d %H:%M:%S")],
                 ["抽取池人数", str(d.pool_size)],
                 ["承诺值", d.commitment], ["种子哈希", d.seed_hash], ["随机种子", d.seed or "未揭示"],
                 ["复算校验", ("通过" if check.ok else "失败") if check else "—"],
@@ -62,6 +63,9 @@ class DrawRecordPdf(PdfReport):
         story.append(self.paragraph(
             f"抽中 {sum(counts.values())} 人次：确认 {counts.get('confirmed', 0)}，明确不参加 {counts.get('declined', 0)}，"
             f"未接通 {counts.get('no_answer', 0)}，补抽 {a.draws.filter(is_replacement=True).count()} 轮。"))
+        if a.state == Activity.State.FINISHED:
+            total = a.bookings.filter(status=Booking.Status.CONFIRMED).aggregate(s=Sum("fee"))["s"] or 0
+            story.append(self.paragraph(f"评审结论：{'通过' if a.result_passed else '不通过'}；专家费合计 {total:,.2f} 元。"))
         return story
 
 

@@ -173,3 +173,18 @@ def district_authorised(*, region_id: int, at: dt.datetime | None = None) -> boo
     from .selectors import district_grant_current
 
     return district_grant_current(region_id=region_id, at=at) is not None
+
+
+def activity_fees(*, user, activity_id: int) -> dict:
+    """专家费 of a finished activity for the project ledger: {"total": Decimal, "experts": [(name, fee), ...]}.
+    Empty before the meeting is over (fees are set when the result is recorded)."""
+    from decimal import Decimal
+
+    from .models import Activity, Booking
+
+    activity = _activity(user, activity_id)
+    if activity.state != Activity.State.FINISHED:
+        return {"total": Decimal("0"), "experts": []}
+    rows = [(b.expert.name, b.fee) for b in activity.bookings.filter(status=Booking.Status.CONFIRMED)
+            .select_related("expert").order_by("pk")]
+    return {"total": sum((f for _n, f in rows), Decimal("0")), "experts": rows}

@@ -311,6 +311,9 @@ DEMO_REQUESTS = [
     ("demo-sr-5", "city_user", "ECS", "ECS-C4M8", 3, "全民健康信息平台测试环境", 2,
      {"system_name": "全民健康信息平台", "mlps_level": "3", "zone": "extranet", "contact_mobile": "13980010011",
       "purpose": "搭建平台升级改造的测试环境，共三台应用服务器。"}),
+    ("demo-sr-6", "dept_user", "CAP-LICENSE", "CAP-LIC-STD", 1, "一网通办“免证办”接入电子证照核验", 3,
+     {"system_name": "锦江区一网通办受理系统", "scenario": "办事人身份证、营业执照免提交核验", "daily_calls": 3000,
+      "source_ip": "10.8.30.21", "agree": True}),
 ]
 
 
@@ -355,7 +358,28 @@ def load_requests() -> int:
         if stage >= 4:
             with acting_as(applicant, source="demo"):
                 rs.request_accept(user=applicant, request=req, rating=5, comment="交付及时，服务规范。")
+        if item.service_type == ServiceItem.ServiceType.CAPABILITY and stage >= 3:
+            _demo_calls(req)
     return n
+
+
+def _demo_calls(req) -> None:
+    """Thirty days of call counts for a delivered capability (as the platform would report them)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import CapabilityCredential
+    from .services.capabilities import capability_record_calls
+
+    cred = CapabilityCredential.objects.filter(subscription__request=req).first()
+    if cred is None or cred.stats.exists():
+        return
+    today = timezone.localdate()
+    for i in range(30):
+        day = today - dt.timedelta(days=29 - i)
+        calls = 1800 + (i * 137) % 1500 if day.weekday() < 5 else 200 + (i * 31) % 150
+        capability_record_calls(client_id=cred.client_id, calls=calls, errors=calls // 200, day=day)
 
 
 def load() -> dict:

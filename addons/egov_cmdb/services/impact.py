@@ -142,9 +142,10 @@ WITH RECURSIVE walk(ci_id, via_id, type_id, depth) AS (
        AND r.type_id = ANY(%(types)s::bigint[])
        AND r.source_id <> ALL(%(start)s::bigint[])
 )
-SELECT ci_id, via_id, type_id, depth
+SELECT x.ci_id, x.via_id, x.type_id, x.depth, c.ci_class_id = ANY(%(systems)s::bigint[]) AS is_system
   FROM (SELECT w.*, min(w.depth) OVER (PARTITION BY w.ci_id) AS best FROM walk w) x
- WHERE depth = best
+  JOIN egov_cmdb_ci c ON c.id = x.ci_id
+ WHERE x.depth = x.best
 """
 
 
@@ -172,9 +173,10 @@ class ImpactResult:
         }
 
 
-def _impact_rows(start: list[int], max_depth: int, types: list[int]) -> list[tuple]:
+def _impact_rows(start: list[int], max_depth: int, types: list[int], systems: list[int] | None = None) -> list[tuple]:
+    """Rows ``(ci, via, type, depth, is_system)`` of the shortest-path edges of the impact walk."""
     with connection.cursor() as cur:
-        cur.execute(_IMPACT_SQL, {"start": start, "max_depth": max_depth, "types": types})
+        cur.execute(_IMPACT_SQL, {"start": start, "max_depth": max_depth, "types": types, "systems": systems or []})
         return cur.fetchall()
 
 
@@ -206,7 +208,7 @@ def impact_of(ci_ids, *, user=None, max_depth: int = MAX_DEPTH, max_paths: int =
     shortest paths each (faulty CI → … → system) for the nearest ``path_systems`` systems (``None``: all; the
     others come with ``"paths": []``). ``user`` limits the result to his data scope (see the module doc); the
     start CIs must be visible to him (others are ignored)."""
-    from ..models import CI, RelationType
+    from ..models import RelationType
 
     try:
         max_depth = int(max_depth)
@@ -222,25 +224,24 @@ def impact_of(ci_ids, *, user=None, max_depth: int = MAX_DEPTH, max_paths: int =
     if not start or not types:
         return result
 
-    rows = _impact_rows(start, max_depth, types)
+    rows = _impact_rows(start, max_depth, types, business_system_class_ids())
     depth_of: dict[int, int] = {}
     parents: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for ci_id, via_id, type_id, depth in rows:
+    all_systems = set()
+    for ci_id, via_id, type_id, depth, is_system in rows:
         depth_of[ci_id] = depth
         if via_id is not None:
             parents[ci_id].append((via_id, type_id))
+        if is_system and depth > 0:
+            all_systems.add(ci_id)
     for lst in parents.values():
         lst.sort()
     impacted = [pk for pk, d in depth_of.items() if d > 0]
-    bs_classes = set(business_system_class_ids())
-    system_rows = list(
-        CI.objects.filter(pk__in=impacted, ci_class_id__in=bs_classes).values_list("pk", "organization_id")
-    ) if impacted and bs_classes else []
     visible = _visible_ids(user, impacted) if user is not None else set(impacted)
     result.impacted_ids = sorted(visible)
     result.impacted_count = len(visible)
-    system_ids = [pk for pk, _org in system_rows if pk in visible]
-    result.hidden_systems = len(system_rows) - len(system_ids)
+    system_ids = [pk for pk in all_systems if pk in visible]
+    result.hidden_systems = len(all_systems) - len(system_ids)
     system_ids.sort(key=lambda pk: (depth_of[pk], pk))
 
     with_paths = system_ids if path_systems is None else system_ids[:path_systems]

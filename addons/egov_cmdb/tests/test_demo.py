@@ -17,8 +17,9 @@ def test_demo_load_is_idempotent_and_meaningful(settings):
     assert first["cis"] > 300 and first["relations"] > 500
     assert CI.objects.filter(ci_class_id__in=business_system_class_ids()).count() >= 30
     counts = (CI.objects.count(), Relation.objects.count(), CIVersion.objects.count())
+    assert first["views"] == 4
     second = demo.load()
-    assert second["cis"] == 0 and second["relations"] == 0
+    assert second["cis"] == 0 and second["relations"] == 0 and second["views"] == 0
     assert (CI.objects.count(), Relation.objects.count(), CIVersion.objects.count()) == counts
 
     core = CI.objects.get(code="NET-Y1-CORE-A")

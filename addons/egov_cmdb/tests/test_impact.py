@@ -136,7 +136,7 @@ def test_several_faulty_cis_and_no_impact(stack, make_ci):
 
 
 def test_query_count_is_bounded(stack, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         impact_of([stack["core"].pk])
 
 

@@ -45,6 +45,8 @@ def test_full_cycle_through_service_api(reviewer, make_expert, future_date, orgs
                                               opinion="方案可行，建议完善等保三级测评安排。")
     assert done.state == "finished"
     assert all(b.fee > 0 for b in Booking.objects.filter(activity_id=info.activity_id))
+    fees = service_api.activity_fees(user=reviewer, activity_id=info.activity_id)
+    assert fees["total"] == sum(f for _n, f in fees["experts"]) and len(fees["experts"]) == 2
 
 
 def test_service_api_refusals(users, reviewer, future_date, orgs, dicts):

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -31,13 +32,11 @@ def yuan(value):
     return f"{value:,.2f}"
 
 
-EXPERT_STATES = {"draft": "待抽取", "pooled": "已固定专家池", "drawing": "抽取中", "confirming": "专家确认中",
-                 "ready": "名单已确认", "finished": "评审已完成", "cancelled": "已取消"}
+
+EXPERT_STATES = {"draft": _("待抽取"), "committed": _("已公示承诺值"), "confirming": _("专家确认中"),
+                 "ready": _("专家已确认"), "finished": _("评审结束"), "cancelled": _("已取消")}
 
 
 @register.filter
 def expert_state(code):
-    from django.utils.translation import gettext
-
-    label = EXPERT_STATES.get(code)
-    return gettext(label) if label else code
+    return EXPERT_STATES.get(code, code)

@@ -12,6 +12,27 @@
     try { return JSON.parse(el.textContent); } catch (e) { return fallback; }
   }
 
+  /* The form-js editor has no translation hook: label the palette (component names, groups, search) in Chinese
+   * by rewriting its text nodes whenever it re-renders. The properties panel stays in the library's English. */
+  var PALETTE_ZH = {
+    "Components": "组件", "Input": "输入", "Selection": "选择", "Presentation": "展示", "Containers": "容器",
+    "Action": "操作", "Text field": "单行文本", "Text area": "多行文本", "Number": "数字", "Date time": "日期时间",
+    "Expression": "表达式", "File picker": "文件选择", "Checkbox": "勾选", "Checkbox group": "多选组",
+    "Radio group": "单选组", "Select": "下拉选择", "Tag list": "标签列表", "Text view": "文本说明",
+    "Image view": "图片", "Table": "表格", "HTML view": "HTML", "Document preview": "文档预览", "Spacer": "间隔",
+    "Separator": "分隔线", "Group": "分组", "Dynamic list": "动态列表", "iFrame": "内嵌页面", "Button": "按钮",
+    "Search components": "搜索组件", "No components found.": "未找到组件。"
+  };
+  function translatePalette(root) {
+    root.querySelectorAll(".fjs-palette-header, .fjs-palette-group-title, .fjs-palette-field-text, .fjs-palette-no-entries").forEach(function (n) {
+      var t = (n.textContent || "").trim();
+      if (PALETTE_ZH[t]) n.textContent = PALETTE_ZH[t];
+    });
+    root.querySelectorAll(".fjs-palette-search").forEach(function (n) {
+      if (PALETTE_ZH[n.placeholder]) n.placeholder = PALETTE_ZH[n.placeholder];
+    });
+  }
+
   function initDesigner(el) {
     if (!window.FormEditor) { el.textContent = el.getAttribute("data-missing") || "表单设计器未加载"; return; }
     var schema = readJson(el.getAttribute("data-schema"), { type: "default", components: [] });
@@ -29,6 +50,13 @@
     var form = input && input.form;
     if (form) form.addEventListener("submit", sync);
     window.scDesigner = editor;
+    var busy = false;
+    new MutationObserver(function () {
+      if (busy) return;
+      busy = true;
+      try { translatePalette(el); } finally { busy = false; }
+    }).observe(el, { childList: true, subtree: true, characterData: true });
+    translatePalette(el);
   }
 
   /* form-js shows its own client-side validation messages in English; the server validates every submission
