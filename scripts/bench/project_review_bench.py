@@ -225,6 +225,39 @@ def merge_bench(pages: int = 50) -> None:
               f"{len(pdf) / 1024:.0f} KB)")
 
 
+def inprocess_bench(repeat: int = 30) -> None:
+    """Service time of each page in-process (Django test client, no HTTP, one request at a time) and its query count."""
+    import _load
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from egov_base.org.models import User
+
+    rows = []
+    for username, role in [("pr_intake", "intake"), ("dept_head", "head"), ("leader", "leader"),
+                           ("reviewer", "prereview"), ("pr_accept", "accept"), ("pr_reply", "reply"),
+                           ("city_user", "applicant")]:
+        c = Client()
+        c.force_login(User.objects.get(username=username))
+        for name, url in ((f"workbench {role}", f"/project-review/?role={role}&range=6m"),
+                          (f"list as {username}", "/project-review/proposals/?page=3")):
+            c.get(url)
+            samples = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                r = c.get(url)
+                samples.append(time.perf_counter() - t)
+                assert r.status_code == 200, (url, r.status_code)
+            with CaptureQueriesContext(connection) as ctx:
+                c.get(url)
+            rows.append((name, _load.percentiles(samples), len(ctx.captured_queries)))
+    print("\nIn-process service time (one request at a time):")
+    print(f"{'page':<28} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for name, pc, q in rows:
+        print(f"{name:<28} {pc['p50']:>8.0f} {pc['p95']:>8.0f} {q:>8}")
+
+
 def load_bench(clients: int, seconds: float, workers: int, threads: int) -> None:
     import _load
 
@@ -263,12 +296,16 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--merge-only", action="store_true")
     ap.add_argument("--no-load", action="store_true")
+    ap.add_argument("--load-only", action="store_true", help="skip the document merge measurement")
     args = ap.parse_args()
     _env.ensure_database(DB)
     _env.setup_django(DB)
     if not args.merge_only:
         generate(args.reset)
-    merge_bench()
+    if not args.load_only:
+        merge_bench()
+    if not args.merge_only:
+        inprocess_bench()
     if not (args.merge_only or args.no_load):
         load_bench(args.clients, args.seconds, args.workers, args.threads)
     return 0

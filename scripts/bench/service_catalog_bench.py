@@ -146,10 +146,44 @@ def measure_in_process() -> list[tuple[str, dict]]:
     return out
 
 
-def measure_http(clients: int, requests_per: int, workers: int, threads: int) -> list[dict]:
-    from _load import collectstatic, drive, login, start_gunicorn, stop_gunicorn
+def measure_pages(repeat: int = 20) -> list[tuple[str, dict]]:
+    """Service time of one page rendered in-process (Django test client, warm cache, one at a time): what a
+    request costs on this machine without queueing."""
+    from _load import percentiles
+    from django.contrib.auth import get_user_model
+    from django.test import Client
 
-    collectstatic(DB)
+    User = get_user_model()
+    clients = {}
+    for name in ("dept_user", "service_desk", "dept_head"):
+        c = Client()
+        c.force_login(User.objects.get(username=name))
+        clients[name] = c
+    pages = [
+        ("catalog browse (portal)", "dept_user", "/service-catalog/portal/"),
+        ("request list (centre)", "service_desk", "/service-catalog/requests/"),
+        ("request list (department)", "dept_user", "/service-catalog/portal/requests/"),
+        ("管理单位工作门户", "dept_head", "/service-catalog/ops/dashboard/"),
+        ("analytics (demo 6)", "dept_head", "/service-catalog/ops/analytics/"),
+        ("使用单位工作门户", "dept_user", "/service-catalog/portal/workspace/"),
+    ]
+    out = []
+    for label, user, url in pages:
+        c = clients[user]
+        c.get(url)  # warm the cache
+        samples = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            resp = c.get(url)
+            samples.append(time.perf_counter() - t)
+            assert resp.status_code == 200, (url, resp.status_code)
+        out.append((label, percentiles(samples)))
+    return out
+
+
+def measure_http(clients: int, requests_per: int, workers: int, threads: int) -> list[dict]:
+    from _load import drive, login, start_gunicorn, stop_gunicorn
+
     proc = start_gunicorn(workers, threads, dbname=DB)
     try:
         desk = {u: login(u) for u in ("service_desk", "dept_head")}
@@ -184,6 +218,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     _env.ensure_database(DB)
+    from _load import collectstatic
+
+    collectstatic(DB)  # DEBUG off: the pages need an up-to-date static manifest (before Django loads it)
     _env.setup_django(DB)
     gen = generate(args.reset)
     print(f"{DB}: {gen['requests']} requests, {gen['subscriptions']} subscriptions "
@@ -193,6 +230,11 @@ def main() -> int:
     print(f"In-process, cache cleared before each call ({os.cpu_count()} CPUs, shared machine):")
     print(f"{'aggregate':<32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
     for name, r in rows:
+        print(f"{name:<32} {r['n']:>4} {r['p50']:>8.1f} {r['p95']:>8.1f}")
+    print()
+    print("In-process page service time (one request at a time, warm cache):")
+    print(f"{'page':<32} {'n':>4} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, r in measure_pages():
         print(f"{name:<32} {r['n']:>4} {r['p50']:>8.1f} {r['p95']:>8.1f}")
     if not args.no_http:
         from _load import print_results

@@ -97,6 +97,6 @@ def test_library_masking_tags_evaluation_statistics_grants(page, setup, login_as
     assert_chinese(page, "已开通授权", "授权中", "锦政审函〔2026〕21号")
     screenshot(page, "expert_pool_14_grants")
     page.goto("/expert-pool/fees/")
-    assert_chinese(page, "专家费", "成都市政务云安全运营服务方案评审", "2000.00")
+    assert_chinese(page, "专家费", "成都市政务云安全运营服务方案评审", "2,000.00")
     screenshot(page, "expert_pool_15_fees")
     assert_local(page)

@@ -82,8 +82,9 @@ class Actor:
         return self.page
 
     def click(self, testid):
-        with self.page.expect_navigation():
-            self.page.get_by_test_id(testid).click()
+        # generous: a submit merges Word documents and the machine is shared
+        with self.page.expect_navigation(timeout=60_000):
+            self.page.get_by_test_id(testid).click(timeout=60_000)
 
     def close(self):
         self.ctx.close()

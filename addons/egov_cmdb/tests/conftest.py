@@ -35,3 +35,9 @@ def make_ci(cmdb_ref, orgs):
         return ci_create(user=None, ci_class=cmdb_ref["classes"][cls_code], data=data)
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """The root ``users`` fixture hashes ten passwords per test; PBKDF2 at production cost dominated setup time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -20,6 +20,12 @@ APPLY_SCHEMA = {
 GOOD_DATA = {"system_name": "一网通办受理系统", "contact_mobile": "13980012345", "bandwidth": 100, "os": "kylin"}
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """make_user hashes a password per user; PBKDF2 at production cost would dominate these tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sc_setup(db):
     from egov_service_catalog.services.setup import ensure_default_chain, ensure_generic_forms
