@@ -502,6 +502,7 @@ class CIImportJob(TimeStampedModel):
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("已上传")
+        RUNNING = "running", _("处理中")
         CHECKED = "checked", _("已试导入")
         DONE = "done", _("已导入")
         FAILED = "failed", _("导入失败")
@@ -522,6 +523,8 @@ class CIImportJob(TimeStampedModel):
     updated = models.PositiveIntegerField(_("更新"), default=0)
     unchanged = models.PositiveIntegerField(_("无变化"), default=0)
     errors = models.JSONField(_("行错误"), default=list, blank=True)
+    pending_mode = models.CharField(_("待执行"), max_length=8, blank=True, default="",
+                                    help_text=_("大文件在后台执行：dry_run 或 apply"))
 
     scope_fields = ScopeFields(owner="user")
     audit_exclude = True  # the import itself is recorded as one audit event

@@ -33,7 +33,7 @@ from .forms import (
     SavedQueryForm,
 )
 from .models import CI, AttributeDef, CIClass, CIImportJob, CIVersion, Relation, RelationType, SavedQuery
-from .services.importer import import_columns, import_run, import_upload, key_choices, template_xlsx
+from .services.importer import import_columns, import_start_run, import_upload, key_choices, template_xlsx
 from .services.values import display_value, resolve_refs
 
 PAGE_SIZES = (20, 50, 100)
@@ -640,9 +640,11 @@ def import_map(request, pk):
     if request.method == "POST" and job.status != CIImportJob.Status.DONE:
         mapping = {str(i): request.POST.get(f"map_{i}", "") for i in range(len(job.headers))}
         dry_run = request.POST.get("mode") != "apply"
-        job = import_run(user=request.user, job=job, mapping=mapping, key_field=request.POST.get("key_field") or "code",
-                         dry_run=dry_run)
-        if job.status == CIImportJob.Status.DONE:
+        job = import_start_run(user=request.user, job=job, mapping=mapping,
+                               key_field=request.POST.get("key_field") or "code", dry_run=dry_run)
+        if job.status == CIImportJob.Status.RUNNING:
+            messages.info(request, _("文件较大，正在后台处理，完成后本页自动刷新。"))
+        elif job.status == CIImportJob.Status.DONE:
             messages.success(request, _("导入完成：新增 %(c)s 条，更新 %(u)s 条，无变化 %(n)s 条。") % {
                 "c": job.created, "u": job.updated, "n": job.unchanged})
         elif job.errors:
@@ -662,7 +664,7 @@ def import_map(request, pk):
     return render(request, "egov_cmdb/import_map.html", {
         "job": job, "columns": columns, "headers": list(enumerate(job.headers)),
         "mapping": job.mapping, "keys": key_choices(job.ci_class), "preview": preview,
-        "done": job.status == CIImportJob.Status.DONE,
+        "done": job.status == CIImportJob.Status.DONE, "running": job.status == CIImportJob.Status.RUNNING,
     })
 
 

@@ -323,7 +323,9 @@ register(Survey, _m(
     "sc_operations", list_display=["title", "kind", "status", "start_at", "end_at", "response_count", "published_at"],
     list_filter=["kind", "status"], search_fields=["title"], select_related=["form"],
     form_fields=["title", "kind", "form", "description", "targets", "start_at", "end_at"], can_import=False,
-    actions=[ExtraAction(label=_("结果统计"), url_name=f"{APP}:ops_survey_results", icon="ti ti-chart-bar")],
+    actions=[ExtraAction(label=_("结果统计"), url_name=f"{APP}:ops_survey_results", icon="ti ti-chart-bar"),
+             ExtraAction(label=_("设计问卷表单"), url_name=f"{APP}:form_designer_new", icon="ti ti-forms", list=True,
+                         with_pk=False, perm=f"{APP}.manage_serviceform")],
 ))
 register_detail_tab(key="publish", label=_("发布"), template="egov_service_catalog/ops/partials/survey_tab.html",
                     context=_survey_ctx, order=4, models=[Survey])

@@ -234,6 +234,7 @@ def inprocess_bench(repeat: int = 30) -> None:
 
     from egov_base.org.models import User
 
+    _load.collectstatic(DB)  # DEBUG off: the manifest must list this app's static files (shared STATIC_ROOT)
     rows = []
     for username, role in [("pr_intake", "intake"), ("dept_head", "head"), ("leader", "leader"),
                            ("reviewer", "prereview"), ("pr_accept", "accept"), ("pr_reply", "reply"),

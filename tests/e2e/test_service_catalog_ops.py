@@ -170,3 +170,41 @@ def test_portal_workspace_ticket_and_complaint(login_as, page, screenshot, ops_w
     assert_chinese(page, "我的建议与投诉", fb.number)
     screenshot(page, "sc_ops_complaint_done")
     assert_local(page)
+
+
+def test_bill_import_reconciliation_and_pool_page(login_as, page, screenshot, ops_world, orgs, tmp_path):
+    import datetime as dt
+    from decimal import Decimal
+
+    from egov_service_catalog.models import PriceBookEntry, ProviderBill, ResourcePool, UsageRecord, Vendor
+
+    sms = ops_world["items"]["E-SMS"]
+    Vendor.objects.create(code="VD-CMCC", name="中国移动通信集团四川有限公司成都分公司")
+    PriceBookEntry.objects.create(item=sms, charge_code="SMS-STD", name="政务短信", unit="条", unit_price=Decimal("0.04"),
+                                  valid_from=dt.date(2026, 1, 1))
+    for org, qty in ((orgs["jinjiang"], 100000), (orgs["qingyang"], 50000), (orgs["city"], 3000)):
+        UsageRecord.objects.create(item=sms, organization=org, period=dt.date(2026, 10, 1), charge_code="SMS-STD",
+                                   quantity=qty)
+    sms.billing_mode = "metered"
+    sms.save(update_fields=["billing_mode"])
+    csv = tmp_path / "成都移动政务短信账单202610.csv"
+    csv.write_text("单位编码,单位名称,计费编码,计费项,用量,单价,金额\n"
+                   "JJ-XZSP,锦江区行政审批局,SMS-STD,政务短信,100000,0.04,4000.00\n"
+                   "QY-XZSP,青羊区行政审批局,SMS-STD,政务短信,52000,0.04,2080.00\n", encoding="gbk")
+    login_as("dept_head")
+    page.goto("/service-catalog/ops/bills/import/")
+    page.select_option("#id_vendor", label="中国移动通信集团四川有限公司成都分公司")
+    page.select_option("#id_item", label="政务短信")
+    page.locator("#id_period").fill("2026-10")
+    page.locator("#id_file").set_input_files(str(csv))
+    with page.expect_navigation():
+        page.get_by_role("button", name="导入并对账").click()
+    bill = ProviderBill.objects.get()
+    assert bill.diff_count == 2
+    assert_chinese(page, "逐行对账", "用量不符", "账单漏计", "一致")
+    screenshot(page, "sc_ops_bill_reconciliation")
+    pool = ResourcePool.objects.get(code="E-P-ROOM")
+    page.goto(f"/service-catalog/resourcepool/{pool.pk}/?tab=capacity")
+    assert_chinese(page, "标准机柜", "容量预警记录")
+    screenshot(page, "sc_ops_pool_capacity")
+    assert_local(page)

@@ -117,3 +117,23 @@ def test_only_own_jobs_and_permission(users, cmdb_ref):
     with pytest.raises(PermissionDenied):
         import_upload(user=users["dept_user"], ci_class=cmdb_ref["classes"]["server"], upload=_xlsx(ROWS))
     assert CIImportJob.objects.count() == 1
+
+
+def test_big_file_runs_in_background(importer, cmdb_ref, monkeypatch, django_capture_on_commit_callbacks):
+    from egov_cmdb.services import importer as imp
+
+    monkeypatch.setattr(imp, "BACKGROUND_ROWS", 2)
+    job = import_upload(user=importer, ci_class=cmdb_ref["classes"]["server"], upload=_xlsx(ROWS))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = imp.import_start_run(user=importer, job=job, mapping=job.mapping, key_field="code", dry_run=False)
+        assert job.status == "running"
+        # a second click while it is pending changes nothing
+        assert imp.import_start_run(user=importer, job=job, mapping=job.mapping, key_field="code",
+                                    dry_run=False).status == "running"
+    job.refresh_from_db()
+    assert job.status == "done" and job.created == 3 and job.pending_mode == ""
+    assert CI.objects.filter(code__startswith="SRV-IMP").count() == 3
+    c = __import__("django.test", fromlist=["Client"]).Client()
+    c.force_login(importer)
+    body = c.get(f"/cmdb/import/{job.pk}/").content.decode()
+    assert "导入完成" in body

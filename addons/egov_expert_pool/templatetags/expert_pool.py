@@ -46,3 +46,12 @@ def specialty_name(code):
     from ..selectors import specialty_label
 
     return specialty_label(code or "")
+
+
+@register.filter
+def money(value):
+    """Amounts in yuan with thousands separators: 12,345.00."""
+    try:
+        return f"{float(value or 0):,.2f}"
+    except (TypeError, ValueError):
+        return value

@@ -180,3 +180,19 @@ def test_deliverable_acceptance(client, users, orgs, vendor):
     client.force_login(users["dept_user"])
     assert client.get(f"/service-catalog/deliverable/{d.pk}/").status_code == 403
     assert client.post(f"/service-catalog/ops/deliverables/{d.pk}/accept/", {"score": "1"}).status_code == 403
+
+
+def test_contract_expiry_and_english_pages(client, users, orgs, vendor, history):
+    from egov_service_catalog.services.outsourcing import contracts_expire
+
+    c = OutsourcingContract.objects.create(number="HT-2", name="机房运维", vendor=vendor, owner=orgs["centre"],
+                                           start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+    assert contracts_expire(today=dt.date(2026, 1, 2)) == 1
+    c.refresh_from_db()
+    assert c.status == "expired"
+    client.force_login(users["dept_head"])
+    client.cookies["django_language"] = "en"
+    page = client.get("/service-catalog/ops/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Management workspace" in page and "Government data centre" in page
+    page = client.get("/service-catalog/ops/analytics/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "By organisation: applications, approvals and previous period" in page

@@ -194,3 +194,14 @@ def test_manual_entry_through_generic_views(client, users, orgs):
     client.force_login(users["dept_user"])
     assert client.get("/service-catalog/resourcepool/").status_code == 403
     assert client.post(f"/service-catalog/ops/pools/{pool.pk}/sync/").status_code == 403
+
+
+def test_periodic_task_wrapper_and_schedule_registered(http_peer, ext_system, cloud_pool):
+    from egov_base.schedules import registered
+    from egov_service_catalog import tasks
+
+    http_peer.route("/api/capacity", json=PAYLOAD)
+    assert tasks.sync_resource_pools() == {"ok": 1, "failed": 0}
+    names = {p.task for p in registered()}
+    assert {"egov_service_catalog.sync_resource_pools", "egov_service_catalog.generate_service_reports",
+            "egov_service_catalog.expire_contracts"} <= names

@@ -265,6 +265,7 @@ def portal_resources(request):
         "subs": subs, "summary": selectors.resource_summary(request.user), "show_all": request.GET.get("all") == "1",
         "open_changes": selectors.my_requests(request.user, states=["in_progress", "returned"])
         .filter(kind__in=["change", "cancel"]),
+        "reports": _org_reports(request.user, request.user.organization_id),
     })
 
 
@@ -275,14 +276,7 @@ def portal_subscription(request, pk):
 
 def _subscription_page(request, sub, secret=None):
     cred = getattr(sub, "credential", None) if hasattr(sub, "credential") else None
-    reports = []
-    try:  # the operations side keeps generated service reports; shown when available
-        from ..services import reports as report_services
-
-        reports = list(getattr(report_services, "reports_for_subscription", lambda **kw: [])(
-            user=request.user, subscription=sub))
-    except Exception:  # noqa: BLE001
-        reports = []
+    reports = _org_reports(request.user, sub.organization_id)
     resp = render(request, "egov_service_catalog/portal/subscription.html", {
         "sub": sub, "changes": sub.changes.select_related("request", "actor"),
         "requests": sub.requests.select_related("item").order_by("-created_at"),
@@ -292,6 +286,27 @@ def _subscription_page(request, sub, secret=None):
     if secret:
         resp["Cache-Control"] = "no-store"
     return resp
+
+
+def _org_reports(user, organization_id, limit=6) -> list[dict]:
+    """报告: the service reports the operations side generated for the organisation (scoped), newest first."""
+    try:
+        from django.urls import NoReverseMatch
+
+        from egov_base.scope import scope_queryset
+
+        from ..models import ServiceReport
+    except ImportError:  # pragma: no cover - operations side absent
+        return []
+    out = []
+    for r in scope_queryset(ServiceReport.objects.filter(organization_id=organization_id), user) \
+            .order_by("-period_start")[:limit]:
+        try:
+            url = reverse("egov_service_catalog:ops_report_download", args=[r.pk, "pdf"])
+        except NoReverseMatch:
+            url = ""
+        out.append({"title": r.title, "url": url, "period": f"{r.period_start:%Y-%m-%d} – {r.period_end:%Y-%m-%d}"})
+    return out
 
 
 @login_required

@@ -480,6 +480,7 @@
   if (searchInput) {
     searchInput.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { ev.preventDefault(); search(searchInput.value); } });
     searchInput.addEventListener("search", function () { search(searchInput.value); });
+    searchInput.addEventListener("input", function () { if (!searchInput.value && state.searchHits.length) search(""); });
   }
   var fit = document.getElementById("topo-fit");
   if (fit) fit.addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });

@@ -13,7 +13,7 @@
   }
 
   /* The form-js editor has no translation hook: label the palette (component names, groups, search) in Chinese
-   * by rewriting its text nodes whenever it re-renders. The properties panel stays in the library's English. */
+   * by a data-zh attribute shown in CSS instead of the English text, re-applied whenever it re-renders. The properties panel stays in the library's English. */
   var PALETTE_ZH = {
     "Components": "组件", "Input": "输入", "Selection": "选择", "Presentation": "展示", "Containers": "容器",
     "Action": "操作", "Text field": "单行文本", "Text area": "多行文本", "Number": "数字", "Date time": "日期时间",
@@ -25,8 +25,9 @@
   };
   function translatePalette(root) {
     root.querySelectorAll(".fjs-palette-header, .fjs-palette-group-title, .fjs-palette-field-text, .fjs-palette-no-entries").forEach(function (n) {
+      /* keep the library's text node (Preact owns it); show the Chinese label through CSS (sc.css) */
       var t = (n.textContent || "").trim();
-      if (PALETTE_ZH[t]) n.textContent = PALETTE_ZH[t];
+      if (PALETTE_ZH[t] && n.getAttribute("data-zh") !== PALETTE_ZH[t]) n.setAttribute("data-zh", PALETTE_ZH[t]);
     });
     root.querySelectorAll(".fjs-palette-search").forEach(function (n) {
       if (PALETTE_ZH[n.placeholder]) n.placeholder = PALETTE_ZH[n.placeholder];
