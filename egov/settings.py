@@ -53,7 +53,7 @@ INSTALLED_APPS = [
 ADDON_ORDER = ["egov_cmdb", "egov_service_catalog", "egov_expert_pool", "egov_helpdesk", "egov_monitoring_bridge",
                "egov_project_review", "egov_perf_eval", "egov_cockpit"]
 _present_addons = [a for a in ADDON_ORDER if (BASE_DIR / "addons" / a / "apps.py").exists()]
-EGOV_ADDONS = [name for name in config.get_list("EGOV_ADDONS", _present_addons) if name]
+EGOV_ADDONS = [name for name in config.get_list("EGOV_ADDONS", []) if name] or _present_addons
 INSTALLED_APPS += EGOV_ADDONS
 if TESTING:
     # A real OIDC provider for the single-sign-on tests (tests/oidc_provider).

@@ -159,6 +159,37 @@ def ci_statistics(*, user, organization=None, ci_class=None, months: int = 12) -
     }
 
 
+def _cache_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "CMDB_STATS_CACHE_SECONDS", 0 if getattr(settings, "TESTING", False) else 60))
+
+
+def ci_statistics_cached(*, user, organization=None, ci_class=None, months: int = 12, refresh: bool = False):
+    """``ci_statistics`` cached for ``CMDB_STATS_CACHE_SECONDS`` (default 60 s; 0 in tests) per data scope: the
+    key holds the user's scope and what it depends on (organisation or district; the user for "own records"),
+    the filters and the language. Returns ``(stats, computed_at)``."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from egov_base.scope import user_scope
+
+    seconds = _cache_seconds()
+    if seconds <= 0:
+        return ci_statistics(user=user, organization=organization, ci_class=ci_class, months=months), timezone.now()
+    scope = user_scope(user)
+    org = getattr(user, "organization", None)
+    who = {"all": "", "city": "", "district": f"d{getattr(org, 'district_id', '')}o{getattr(org, 'pk', '')}",
+           "org": f"o{getattr(org, 'pk', '')}"}.get(scope, f"u{user.pk}")
+    key = (f"cmdb:stats:v1:{scope}:{who}:{organization.pk if organization else ''}:"
+           f"{ci_class.pk if ci_class else ''}:{months}:{get_language()}")
+    hit = None if refresh else cache.get(key)
+    if hit is None:
+        hit = (ci_statistics(user=user, organization=organization, ci_class=ci_class, months=months), timezone.now())
+        cache.set(key, hit, seconds)
+    return hit
+
+
 def _filters(request):
     org = cls = None
     org_id = request.GET.get("organization") or ""
@@ -180,11 +211,12 @@ def ci_stats(request):
     if not request.user.has_perm(PERM):
         raise PermissionDenied(_("您没有查看配置项的权限。"))
     org, cls, months = _filters(request)
-    stats = ci_statistics(user=request.user, organization=org, ci_class=cls, months=months)
+    stats, computed_at = ci_statistics_cached(user=request.user, organization=org, ci_class=cls, months=months,
+                                              refresh=request.GET.get("refresh") == "1")
     orgs = allowed_organizations(request.user).filter(is_active=True).order_by("path").only("pk", "name", "depth")
     query = request.GET.urlencode()
     return render(request, "egov_cmdb/stats/overview.html", {
-        "stats": stats, "chart": {**stats, "labels": {"added": _("新增"), "total": _("累计")}}, "organization": org, "ci_class": cls, "months": months,
+        "stats": stats, "computed_at": computed_at, "chart": {**stats, "labels": {"added": _("新增"), "total": _("累计")}}, "organization": org, "ci_class": cls, "months": months,
         "organizations": orgs[:500], "classes": CIClass.objects.order_by("sort", "code"), "query": query,
         "breadcrumbs": [{"label": _("配置项统计"), "url": ""}],
     })

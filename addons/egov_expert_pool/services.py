@@ -248,11 +248,21 @@ def _needs(activity: Activity) -> dict[str, int]:
     return dict(cached)
 
 
+def _booking_counts(activity: Activity) -> tuple[dict[str, int], dict[str, int]]:
+    """({specialty: active bookings}, {specialty: confirmed bookings}) in one query."""
+    active: dict[str, int] = {}
+    confirmed: dict[str, int] = {}
+    for spec, status in (Booking.objects.filter(activity=activity, status__in=Booking.ACTIVE).order_by()
+                         .values_list("specialty", "status")):
+        active[spec] = active.get(spec, 0) + 1
+        if status == Booking.Status.CONFIRMED:
+            confirmed[spec] = confirmed.get(spec, 0) + 1
+    return active, confirmed
+
+
 def _shortfall(activity: Activity) -> dict[str, int]:
     needs = _needs(activity)
-    have: dict[str, int] = {}
-    for b in activity.bookings.filter(status__in=Booking.ACTIVE):
-        have[b.specialty] = have.get(b.specialty, 0) + 1
+    have, _confirmed = _booking_counts(activity)
     return {s: n - have.get(s, 0) for s, n in needs.items() if n - have.get(s, 0) > 0}
 
 
@@ -291,7 +301,7 @@ def _reveal_round(*, draw: Draw, activity: Activity) -> list[Booking]:
     Draw.objects.filter(pk=draw.pk).update(seed=seed, seed_secret="", revealed_at=now, result=result)
     draw.seed, draw.seed_secret, draw.revealed_at, draw.result = seed, "", now, result
     busy = set(Booking.objects.filter(date=activity.date, half_day=activity.half_day, status__in=Booking.ACTIVE)
-               .values_list("expert_id", flat=True))
+               .order_by().values_list("expert_id", flat=True))
     rows = []
     unavailable = []
     user = get_current_user()
@@ -401,9 +411,7 @@ def _update_state(activity: Activity) -> None:
     if activity.state not in (Activity.State.CONFIRMING, Activity.State.READY):
         return
     needs = _needs(activity)
-    confirmed: dict[str, int] = {}
-    for spec in activity.bookings.filter(status=Booking.Status.CONFIRMED).values_list("specialty", flat=True):
-        confirmed[spec] = confirmed.get(spec, 0) + 1
+    _active, confirmed = _booking_counts(activity)
     ready = all(confirmed.get(s, 0) >= n for s, n in needs.items())
     state = Activity.State.READY if ready else Activity.State.CONFIRMING
     if state != activity.state:

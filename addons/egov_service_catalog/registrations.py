@@ -9,6 +9,7 @@ from egov_base.notify.services import register_event
 from egov_base.org.roles import grant
 from egov_base.schedules import periodic
 from egov_base.ui.menu import MenuItem, register_menu
+from egov_base.ui.portal import register_portal_panel
 
 from . import registrations_ops  # noqa: F401  (resources, billing, outsourcing, reports, portal extras)
 from .models import (
@@ -216,3 +217,32 @@ post_migrate.connect(_post_migrate, dispatch_uid="egov_service_catalog.post_migr
 
 # --- API -----------------------------------------------------------------------------------------------------
 from . import api  # noqa: E402,F401  (routes)
+
+
+# --- portal home panels (/portal/): my requests with progress, my subscriptions ---------------------------------
+def _home_requests(request):
+    from . import selectors
+
+    user = request.user
+    reqs = list(selectors.my_requests(user, limit=5)) if user.organization_id else []
+    for r in reqs:
+        r.stages = selectors.progress(r)
+        r.percent = selectors.progress_percent(r.stages)
+    return {"my_requests": reqs}
+
+
+def _home_subscriptions(request):
+    from . import selectors
+
+    user = request.user
+    return {"my_subscriptions": list(selectors.my_subscriptions(user)[:5]) if user.organization_id else []}
+
+
+def _is_department_user(request):
+    return bool(getattr(request.user, "organization_id", None))
+
+
+register_portal_panel("sc_requests", template="egov_service_catalog/portal/_home_requests.html",
+                      context=_home_requests, condition=_is_department_user, order=10)
+register_portal_panel("sc_subscriptions", template="egov_service_catalog/portal/_home_subscriptions.html",
+                      context=_home_subscriptions, condition=_is_department_user, order=20)

@@ -340,7 +340,9 @@ def measure_http(clients: int, requests_per: int, workers: int, threads: int) ->
     from egov_cmdb.models import CI
 
     servers = list(CI.objects.filter(code__startswith="BS-").values_list("pk", flat=True)[:500])
-    bss = list(CI.objects.filter(code__startswith="BB-").values_list("pk", flat=True)[:500])
+    # systems of city-level organisations: visible to both ops (all) and city_admin (city scope)
+    bss = list(CI.objects.filter(code__startswith="BB-", organization__district__isnull=True)
+               .values_list("pk", flat=True)[:500])
     collectstatic(DB)
     proc = start_gunicorn(workers, threads, dbname=DB)
     try:

@@ -15,6 +15,7 @@ from django.views.i18n import set_language as django_set_language
 
 from . import selectors
 from .forms import EgovPasswordChangeForm, LoginForm
+from .portal import render_panels
 
 
 def home_url_for(user) -> str:
@@ -136,25 +137,42 @@ def home(request):
 
 
 PORTAL_SERVICES = [
-    # label, icon, url name (hidden when not installed), description
-    (_("云资源申请"), "ti ti-cloud", "egov_service_catalog:catalog", _("政务云主机、存储、数据库")),
-    (_("网络接入"), "ti ti-network", "egov_service_catalog:catalog", _("电子政务外网接入与变更")),
-    (_("机房托管"), "ti ti-server-2", "egov_service_catalog:catalog", _("机柜、上架与出入登记")),
-    (_("故障报修"), "ti ti-tool", "egov_helpdesk:ticket_new", _("7×24 小时服务台")),
-    (_("项目预审"), "ti ti-clipboard-check", "egov_project_review:proposal_list", _("信息化项目方案预审")),
-    (_("政策文件"), "ti ti-file-text", "egov_base:portal_article_list", _("政策、标准规范与通知公告")),
+    # label, icon, url names (a tuple: the first installed one wins; greyed out when none is), description,
+    # mobile url names (None = the same as the desktop ones)
+    (_("云资源申请"), "ti ti-cloud", ("egov_service_catalog:catalog",), _("政务云主机、存储、数据库"),
+     ("egov_service_catalog:m_catalog",)),
+    (_("网络接入"), "ti ti-network", ("egov_service_catalog:catalog",), _("电子政务外网接入与变更"),
+     ("egov_service_catalog:m_catalog",)),
+    (_("机房托管"), "ti ti-server-2", ("egov_service_catalog:catalog",), _("机柜、上架与出入登记"),
+     ("egov_service_catalog:m_catalog",)),
+    (_("故障报修"), "ti ti-tool", ("egov_helpdesk:ticket_new", "egov_service_catalog:ops_portal_ticket_new"),
+     _("7×24 小时服务台"), None),
+    (_("项目预审"), "ti ti-clipboard-check", ("egov_project_review:proposal_list",), _("信息化项目方案预审"), None),
+    (_("政策文件"), "ti ti-file-text", ("egov_base:portal_article_list",), _("政策、标准规范与通知公告"),
+     ("egov_base:mobile_article_list",)),
 ]
 
 
-def _portal_services():
+def _first_url(names) -> str | None:
     from django.urls import NoReverseMatch
 
-    out = []
-    for label, icon, name, desc in PORTAL_SERVICES:
+    for name in names or ():
         try:
-            url = reverse(name)
+            return reverse(name)
         except NoReverseMatch:
-            url = None
+            continue
+    return None
+
+
+def _portal_services(mobile: bool = False):
+    out = []
+    for entry in PORTAL_SERVICES:
+        # (label, icon, url name(s), description[, mobile url name(s)]); a name may be one string or a list
+        label, icon, names, desc, *rest = entry
+        names = [names] if isinstance(names, str) else names
+        mobile_names = rest[0] if rest else None
+        mobile_names = [mobile_names] if isinstance(mobile_names, str) else mobile_names
+        url = (_first_url(mobile_names) if mobile and mobile_names else None) or _first_url(names)
         out.append({"label": label, "icon": icon, "url": url, "desc": desc})
     return out
 
@@ -171,6 +189,7 @@ def portal_home(request):
         "standards": article_latest(user=user, limit=4, category=Article.Category.STANDARD),
         "services": _portal_services(),
         "todo": selectors.home_todo(user, 8),
+        "panels": render_panels(request),
     }
     return render(request, "egov_base/ui/portal_home.html", ctx)
 
@@ -182,7 +201,8 @@ def mobile_home(request):
     ctx = {
         "notices": article_latest(user=request.user, limit=5),
         "todo": selectors.home_todo(request.user, 5),
-        "services": [s for s in _portal_services() if s["url"]],
+        "services": [s for s in _portal_services(mobile=True) if s["url"]],
+        "panels": render_panels(request, mobile=True),
         "tab": "home",
     }
     return render(request, "egov_base/ui/mobile_home.html", ctx)

@@ -85,3 +85,21 @@ def test_stats_page_export_and_permission(data, users, client, orgs, make_user):
 def test_empty_statistics(users, client, cmdb_ref):
     client.force_login(users["ops"])
     assert "当前条件下没有配置项" in client.get("/cmdb/stats/").content.decode()
+
+
+def test_statistics_cache_per_scope(data, users, settings, make_ci):
+    from django.core.cache import cache
+
+    from egov_cmdb.views_stats import ci_statistics_cached
+
+    settings.CMDB_STATS_CACHE_SECONDS = 60
+    cache.delete_pattern("*cmdb:stats:*")
+    first, at = ci_statistics_cached(user=users["ops"])
+    jj, _at = ci_statistics_cached(user=users["jj_admin"])
+    assert first["total"] == 5 and jj["total"] == 3  # one entry per scope, never shared
+    make_ci("server", "新服务器", org="jinjiang")
+    cached, at2 = ci_statistics_cached(user=users["ops"])
+    assert cached["total"] == 5 and at2 == at
+    fresh, at3 = ci_statistics_cached(user=users["ops"], refresh=True)
+    assert fresh["total"] == 6 and at3 > at
+    cache.delete_pattern("*cmdb:stats:*")
