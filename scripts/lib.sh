@@ -103,6 +103,7 @@ values = {
     "field_encryption_keys": Fernet.generate_key().decode(),
     "field_hash_key": secrets.token_hex(32),
     "media_root": "var/media",
+    "sc_capacity_api_token": secrets.token_urlsafe(32),
 }
 out = []
 for line in text.splitlines():

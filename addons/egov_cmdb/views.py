@@ -277,7 +277,10 @@ def _tab_context(request, ci, key):
                            for code, label, items in groups]}
     if key == "relations":
         rel = selectors.ci_relations(user=request.user, ci=ci)
-        return {**rel, "relation_form": RelationAddForm(), "can_add_relation":
+        form = RelationAddForm()
+        usable = {rt.pk for d in ("out", "in") for rt in selectors.relation_types_for(ci, direction=d)}
+        form.fields["type"].queryset = RelationType.objects.filter(pk__in=usable).order_by("sort", "code")
+        return {**rel, "relation_form": form, "can_add_relation":
                 request.user.has_perm("egov_cmdb.add_relation"),
                 "can_delete_relation": request.user.has_perm("egov_cmdb.delete_relation")}
     if key == "versions":

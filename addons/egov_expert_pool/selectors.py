@@ -283,8 +283,9 @@ def district_grant_current(*, region_id: int, at: dt.datetime | None = None) -> 
 
 # --- statistics ---------------------------------------------------------------------------------------------
 def expert_statistics(*, since: dt.date | None = None, until: dt.date | None = None):
-    """Per expert: bookings, confirmed, declined, no answer, decline rate."""
-    qs = Booking.objects.all()
+    """Per expert: bookings, confirmed, declined, no answer, decline rate — of finished activities only, so the
+    statistics never reveal who is drawn for a meeting that has not taken place."""
+    qs = Booking.objects.filter(activity__state=Activity.State.FINISHED)
     if since:
         qs = qs.filter(date__gte=since)
     if until:

@@ -200,6 +200,9 @@ def activity_create(*, user, data: dict, items: list[dict], demands: list[dict],
         raise ValidationError(errors)
     rules = _clean_rules(data.get("rules"))
     region = data.get("region")
+    if region is None and getattr(org, "district_id", None):
+        # a district unit always draws on behalf of its district: the city library needs the district's grant
+        region = org.district
     with transaction.atomic():
         activity = Activity(
             number=next_number("ZJCQ"), title=data["title"].strip()[:200], date=data["date"],

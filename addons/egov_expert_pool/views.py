@@ -431,7 +431,7 @@ def statistics(request):
         resp["Content-Disposition"] = 'attachment; filename="expert-statistics.xlsx"'
         return resp
     specs = selectors.specialty_statistics(since=since)
-    bookings = Booking.objects.filter(date__gte=since, date__lte=until)
+    bookings = Booking.objects.filter(date__gte=since, date__lte=until, activity__state=Activity.State.FINISHED)
     totals = bookings.aggregate(total=Count("pk"), confirmed=Count("pk", filter=Q(status="confirmed")),
                                 declined=Count("pk", filter=Q(status="declined")),
                                 no_answer=Count("pk", filter=Q(status="no_answer")))

@@ -89,6 +89,12 @@ def _refuse(message, code):
     raise ValidationError(message, code=code)
 
 
+_BINARY_CONTAINERS = (
+    b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8",
+    b"Rar!", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b",
+)
+
+
 def _dangerous(head: bytes) -> str | None:
     if head.startswith(b"\x7fELF"):
         return "elf"
@@ -98,6 +104,10 @@ def _dangerous(head: bytes) -> str | None:
         return "macho"
     if head.startswith(b"#!"):
         return "script"
+    if head.startswith(_BINARY_CONTAINERS):
+        # Compressed / binary containers (Office zip and OLE, PDF, images, archives): markup-looking bytes inside
+        # them are compressed data, not a web page; their inner parts are checked by their own kind (_zip_kind).
+        return None
     lowered = head[:4096].lower().lstrip(b"\xef\xbb\xbf \t\r\n")
     for marker in (b"<script", b"<html", b"<!doctype html", b"<svg", b"<?php", b"<%", b"javascript:", b"<iframe"):
         if marker in lowered:

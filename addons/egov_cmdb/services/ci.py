@@ -128,11 +128,19 @@ def clean_input(ci_class: CIClass, data: dict, *, attrs_def=None, partial: bool 
     return fixed, attrs
 
 
+_LOCK_SPACE = 0x434D4442  # "CMDB": the first key of PostgreSQL's two-key advisory locks, apart from other apps
+_LOCK_BUCKETS = 1024
+
+
 def _advisory_lock(*parts) -> None:
+    """Serialise writers of the same key until the transaction ends. Keys are hashed into a fixed number of buckets:
+    a long transaction (a 10,000-row import) then holds at most ``_LOCK_BUCKETS`` locks instead of two per row,
+    which would exhaust PostgreSQL's shared lock table ("out of shared memory"). Two different keys may share a
+    bucket: they wait for each other, which is harmless."""
     digest = hashlib.blake2b(":".join(str(p) for p in parts).encode(), digest_size=8).digest()
-    key = int.from_bytes(digest, "big", signed=True)
+    bucket = int.from_bytes(digest, "big") % _LOCK_BUCKETS
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, bucket])
 
 
 def _generate_code(ci_class: CIClass) -> str:
@@ -255,7 +263,7 @@ def _write(ci: CI, fixed: dict, attrs: dict, *, user, source: str, action: str, 
     return ci, ("created" if is_new else "updated")
 
 
-def _new_ci(ci_class: CIClass, code: str | None, *, checked: bool = False) -> CI:
+def _new_ci(ci_class: CIClass, code: str | None, *, checked: bool = False, lifecycle: str | None = None) -> CI:
     """A new unsaved CI; ``checked``: the caller already looked the code up under its lock."""
     if ci_class.is_abstract:
         raise ValidationError(_("“%(cls)s”是抽象类，不能直接创建配置项，请选择它的子类。") % {"cls": ci_class.label})
@@ -265,7 +273,8 @@ def _new_ci(ci_class: CIClass, code: str | None, *, checked: bool = False) -> CI
     existing = None if checked else CI.objects.filter(code=code).select_related("ci_class").first()
     if existing is not None:
         raise ValidationError({"code": [_("内部标识“%(code)s”已被配置项“%(ci)s”使用") % {"code": code, "ci": existing}]})
-    return CI(ci_class=ci_class, code=code, attrs={}, attr_sources={})
+    extra = {"lifecycle": lifecycle} if lifecycle else {}  # a protected FSM field: only settable at construction
+    return CI(ci_class=ci_class, code=code, attrs={}, attr_sources={}, **extra)
 
 
 def _save_new(ci, fixed, attrs, **kw):
@@ -288,11 +297,9 @@ def ci_create(*, user, ci_class: CIClass, data: dict, source: str = "manual", co
     with transaction.atomic():
         if (data or {}).get("code"):
             _advisory_lock("cmdb-ci-code", data["code"])
-        ci = _new_ci(ci_class, (data or {}).get("code"))
-        if lifecycle:
-            if lifecycle not in CI.Lifecycle.values:
-                raise ValidationError({"lifecycle": [_("生命周期状态无效")]})
-            ci.lifecycle = lifecycle
+        if lifecycle and lifecycle not in CI.Lifecycle.values:
+            raise ValidationError({"lifecycle": [_("生命周期状态无效")]})
+        ci = _new_ci(ci_class, (data or {}).get("code"), lifecycle=lifecycle)
         _check_user(user, organization_id=fixed.get("organization"))
         ci, _action = _save_new(ci, fixed, attrs, user=user, source=source, action="create", comment=comment,
                                 attrs_def=attrs_def)

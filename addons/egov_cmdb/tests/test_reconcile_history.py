@@ -173,3 +173,29 @@ def test_warranty_reminders_once(make_ci, users):
     assert WarrantyReminder.objects.get().ci == soon and WarrantyReminder.objects.get().days_before == 30
     msg = Message.objects.filter(recipient=owner).order_by("-pk").first()
     assert msg is not None and "华为 OceanStor 存储" in (msg.title + msg.body)
+
+
+def test_create_in_a_given_lifecycle_state(cmdb_ref, orgs):
+    from egov_cmdb.services import ci_create
+
+    ci = ci_create(user=None, ci_class=cmdb_ref["classes"]["server"], lifecycle="in_stock",
+                   data={"name": "备件服务器 01", "organization": orgs["centre"].pk})
+    assert CI.objects.get(pk=ci.pk).lifecycle == "in_stock"
+    with pytest.raises(ValidationError):
+        ci_create(user=None, ci_class=cmdb_ref["classes"]["server"], lifecycle="flying",
+                  data={"name": "备件服务器 02", "organization": orgs["centre"].pk})
+
+
+def test_a_long_transaction_holds_a_bounded_number_of_key_locks(cmdb_ref, orgs):
+    """5,000 upserts in one transaction (an import) must not take 10,000 advisory locks (shared lock table)."""
+    from django.db import transaction
+
+    from egov_cmdb.services import ci as ci_services
+
+    with transaction.atomic():
+        for i in range(5000):
+            ci_services._advisory_lock("cmdb-ci-code", f"VM-{i:05d}")
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+            held = cur.fetchone()[0]
+    assert held <= ci_services._LOCK_BUCKETS

@@ -208,6 +208,8 @@ def test_district_needs_grant(make_expert, make_activity, make_user, regions, ru
     region = regions["锦江区"]
     with pytest.raises(ValidationError):
         make_activity(user=district_user, region=region, organization=district_user.organization)
+    with pytest.raises(ValidationError):  # leaving the district out does not bypass the authorisation
+        make_activity(user=district_user, organization=district_user.organization)
     now = timezone.now()
     grant = services.district_grant_open(user=expert_admin, region=region, start=now - dt.timedelta(days=1),
                                          end=now + dt.timedelta(days=30), letter_no="锦政审函〔2026〕12号")

@@ -59,7 +59,10 @@ def _scope_key(user) -> str:
 
 def _cached(name: str, user, params: dict, fn):
     raw = json.dumps(params, sort_keys=True, default=str)
-    key = f"sc:{name}:{_scope_key(user)}:{hashlib.md5(raw.encode()).hexdigest()}"  # noqa: S324 - cache key only
+    from django.utils.translation import get_language
+
+    # labels inside the aggregates are translated: one entry per language
+    key = f"sc:{name}:{get_language() or 'zh-hans'}:{_scope_key(user)}:{hashlib.md5(raw.encode()).hexdigest()}"  # noqa: S324
     value = cache.get(key)
     if value is None:
         value = fn()

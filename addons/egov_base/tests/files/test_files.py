@@ -242,3 +242,15 @@ def test_upload_view_htmx(client, orgs, users):
     client.force_login(users["jj_admin"])
     qy_ct_url = reverse("egov_base:attachment_upload", args=[ct.pk, orgs["qingyang"].pk])
     assert client.post(qy_ct_url, {"file": up("a.png", png_bytes())}).status_code == 404
+
+
+def test_compressed_office_file_with_markup_like_bytes_is_accepted(orgs, users):
+    """Compressed parts of a .docx may contain bytes like ``<%`` or ``<svg``; they are data, not a web page."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types><Default Extension="xml" '
+                    'ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        zf.writestr("word/document.xml", "<w:document>数据 <% 不是脚本 <svg 也不是 </w:document>")
+    v = services.attach(obj=orgs["jinjiang"], file=up("方案.docx", buf.getvalue()), user=users["sysadmin"])
+    assert v.kind == "docx"
