@@ -216,6 +216,31 @@ def _convert(f, raw, user, cache):
         raise ValidationError(_g("“%(v)s”格式不正确：%(e)s") % {"v": raw, "e": "；".join(exc.messages)}) from None
 
 
+def _sensitive(f) -> bool:
+    """Encrypted fields (ID numbers ...) are never echoed in clear in the import result or its row errors."""
+    from ..fields import EncryptedTextField
+
+    return isinstance(f, EncryptedTextField)
+
+
+def _mask(value) -> str:
+    text = str(value)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:] if len(text) >= 14 else "*" * len(text)
+
+
+def _shown(f, value):
+    if value is None:
+        return ""
+    return _mask(value) if _sensitive(f) and str(value).strip() else value
+
+
+def _mask_in(message: str, fields: dict, values: dict) -> str:
+    for name, raw in values.items():
+        if raw not in (None, "") and _sensitive(fields[name]) and str(raw) in message:
+            message = message.replace(str(raw), _mask(raw))
+    return message
+
+
 def run_import(*, config, user, upload, dry_run: bool = True, valid_only: bool = False) -> ImportResult:
     headers, body = read_table(upload)
     mapping = map_headers(config, headers)
@@ -246,7 +271,7 @@ def run_import(*, config, user, upload, dry_run: bool = True, valid_only: bool =
         with transaction.atomic():
             for idx, row in enumerate(body, start=2):
                 values = {mapping[i]: (row[i] if i < len(row) else None) for i in mapping}
-                rr = RowResult(line=idx, values={column_label(model, k): ("" if v is None else v)
+                rr = RowResult(line=idx, values={column_label(model, k): _shown(fields[k], v)
                                                   for k, v in values.items()})
                 result.rows.append(rr)
                 data = {}
@@ -270,6 +295,7 @@ def run_import(*, config, user, upload, dry_run: bool = True, valid_only: bool =
                     else:
                         seen[name][v] = idx
                 if rr.errors:
+                    rr.errors = [_mask_in(e, fields, values) for e in rr.errors]
                     rr.action = "error"
                     continue
                 instance = None
@@ -298,7 +324,7 @@ def run_import(*, config, user, upload, dry_run: bool = True, valid_only: bool =
                         if not object_in_scope(user, obj):
                             raise ValidationError(_g("所属单位超出您的数据范围"))
                 except ValidationError as exc:
-                    rr.errors.extend(_format_errors(model, exc))
+                    rr.errors.extend(_mask_in(e, fields, values) for e in _format_errors(model, exc))
                     rr.action = "error"
                 except IntegrityError:
                     rr.errors.append(_g("与已有数据冲突（唯一性约束）"))

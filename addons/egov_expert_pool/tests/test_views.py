@@ -148,6 +148,9 @@ def test_import_with_row_errors(client, expert_admin, dicts):
     resp = client.post(reverse("egov_expert_pool:expert_import"), {"mode": "dry_run", "file": buf})
     html = resp.content.decode()
     assert "未知的专业" in html and "身份证号码校验位错误" in html
+    # ID numbers are never echoed in clear by the import result (valid or not)
+    assert make_id_card(777) not in html and "510104198001011234" not in html
+    assert "510104********1234" in html
     assert not Expert.objects.filter(certificate_no__startswith="CDZJ-IMP").exists()
     buf.seek(0)
     client.post(reverse("egov_expert_pool:expert_import"), {"mode": "apply", "valid_only": "1", "file": buf})
