@@ -288,6 +288,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"DataScopeEnum": "egov_base.scope.DataScope.CHOICES"},
 }
+# Choice sets whose field names collide across apps get explicit schema names (only for installed apps).
+for _app, _enums in {
+    "egov_service_catalog": {"CapacityLevelEnum": "egov_service_catalog.models.resources.Level",
+                             "SubscriptionStateEnum": "egov_service_catalog.models.requests.Subscription.State"},
+    "egov_cmdb": {"CiRunStatusEnum": "egov_cmdb.models.RunStatus"},
+}.items():
+    if _app in EGOV_ADDONS:
+        SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(_enums)
 # security.W019: X-Frame-Options stays SAMEORIGIN (with CSP frame-ancestors 'self') because our own pages
 # embed previews of our own documents in frames; see docs/operator/security.md.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -28,6 +30,10 @@ def _as_drf(exc):
         return ValidationError(exc.message_dict)
     return ValidationError({"detail": exc.messages})
 
+
+
+# Free-form JSON answers (figures computed on the fly): documented as objects in the OpenAPI schema.
+_FREE_FORM = extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 
 class ServiceRequestSerializer(serializers.ModelSerializer):
     item_name = serializers.CharField(source="item.name", read_only=True)
@@ -120,6 +126,7 @@ class SubscriptionViewSet(EgovReadOnlyViewSet):
     filterset_fields = ["state", "item", "organization"]
 
 
+@extend_schema_view(create=_FREE_FORM)
 class CapabilityCallsViewSet(viewsets.ViewSet):
     """POST {"client_id", "calls", "errors", "day"} (or {"records": [...]}) from the platform behind a capability
     (system token whose service user holds ``egov_service_catalog.change_capabilitycredential``)."""

@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -21,6 +23,8 @@ from ..models import BillLine, ProblemType, ServiceItem, Ticket
 from ..services import analytics as an
 from ..services import tickets as ticket_services
 
+# Free-form JSON answers (figures computed on the fly): documented as objects in the OpenAPI schema.
+_FREE_FORM = extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
 
 class TicketSerializer(serializers.ModelSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=ServiceItem.objects.filter(status="published"),
@@ -85,6 +89,7 @@ class BillLineViewSet(EgovReadOnlyViewSet):
     filterset_fields = ["bill", "result", "organization"]
 
 
+@extend_schema_view(list=_FREE_FORM)
 class MyUsageViewSet(ApiContextMixin, viewsets.ViewSet):
     """使用单位工作门户 figures of the caller's own scope."""
 
@@ -97,6 +102,7 @@ class MyUsageViewSet(ApiContextMixin, viewsets.ViewSet):
         return Response(data)
 
 
+@extend_schema_view(list=_FREE_FORM)
 class PanelsViewSet(ApiContextMixin, viewsets.ViewSet):
     """管理单位工作门户 panels (needs view_resourcepool)."""
 
@@ -108,6 +114,7 @@ class PanelsViewSet(ApiContextMixin, viewsets.ViewSet):
         return Response(an.pool_panels(user=request.user))
 
 
+@extend_schema_view(list=_FREE_FORM)
 class AnalyticsViewSet(ApiContextMixin, viewsets.ViewSet):
     """Analytics (?start=YYYY-MM-DD&end=…&service_type=…&organization=<id>), needs handle_servicerequest."""
 
