@@ -8,6 +8,17 @@ pytest_plugins = ["tests.peers.fixtures"]
 TEST_PASSWORD = "Egov@2026pass"
 
 
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Every test starts in the default language (zh-hans): a request made in English (LocaleMiddleware activates the
+    language for the thread and nothing resets it) must not leak into the next test of the same worker."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def regions(db):
     from egov_base.org.data import ensure_regions

@@ -40,7 +40,7 @@ def test_org_demo_is_idempotent_and_realistic():
 def test_demo_users_one_per_role_with_documented_password():
     from egov_base.org import demo
     from egov_base.org.models import User
-    from egov_base.org.roles import BUILTIN_ROLES
+    from egov_base.org.roles import BASE_ROLE_CODES
 
     demo.load()
     validate_password(demo.DEMO_PASSWORD)  # passes the platform's own password policy
@@ -51,7 +51,7 @@ def test_demo_users_one_per_role_with_documented_password():
         assert role in user.role_codes
         assert user.phone == mobile
     covered = {u[2] for u in demo.DEMO_USERS}
-    assert covered >= {code for code, *_ in BUILTIN_ROLES}
+    assert covered >= BASE_ROLE_CODES  # roles registered by domain apps get demo users from those apps
     jj_admin = User.objects.get(username="jj_admin")
     assert jj_admin.organization.district.name == "锦江区" and jj_admin.effective_data_scope == "district"
     assert User.objects.get(username="dept_user").home_shell == "portal"
@@ -75,7 +75,9 @@ def test_load_demo_runs_every_area_guarded(monkeypatch):
     results = demo.load_demo(stdout=StringIO())
     assert results["org"] is True
     assert results["audit"] is False and calls == ["broken"]  # a failing area does not stop the others
-    assert set(results) == {"org", *demo.AREAS}
+    from django.conf import settings
+
+    assert set(results) == {"org", *demo.AREAS, *(f"app:{a}" for a in settings.EGOV_ADDONS)}
 
 
 @pytest.mark.django_db

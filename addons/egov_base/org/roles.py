@@ -27,6 +27,8 @@ BUILTIN_ROLES = [
     ("auditor", _("安全审计员"), DataScope.ALL, "backend", _("查阅审计日志与统计、校验日志完整性（三员分立）")),
 ]
 
+BASE_ROLE_CODES = frozenset(code for code, *_rest in BUILTIN_ROLES)  # the foundation's own roles
+
 _GRANTS: dict[str, set[str]] = defaultdict(set)
 
 
