@@ -223,12 +223,7 @@ from . import api  # noqa: E402,F401  (routes)
 def _home_requests(request):
     from . import selectors
 
-    user = request.user
-    reqs = list(selectors.my_requests(user, limit=5)) if user.organization_id else []
-    for r in reqs:
-        r.stages = selectors.progress(r)
-        r.percent = selectors.progress_percent(r.stages)
-    return {"my_requests": reqs}
+    return {"my_requests": selectors.my_requests_with_progress(request.user, limit=5)}
 
 
 def _home_subscriptions(request):

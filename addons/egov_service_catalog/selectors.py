@@ -82,6 +82,17 @@ def my_requests(user, *, limit: int | None = None, states=None):
     return qs[:limit] if limit else qs
 
 
+def my_requests_with_progress(user, *, limit: int) -> list[ServiceRequest]:
+    """The organisation's latest requests with their stages and percent done (portal catalog and home panel)."""
+    if not user.organization_id:
+        return []
+    reqs = list(my_requests(user, limit=limit))
+    for r in reqs:
+        r.stages = progress(r)
+        r.percent = progress_percent(r.stages)
+    return reqs
+
+
 def request_list(user, *, q="", state="", kind="", item=None, service_type="", overdue="", organization=None,
                  node=""):
     qs = requests_for(user).exclude(state=ServiceRequest.State.DRAFT)

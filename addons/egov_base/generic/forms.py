@@ -57,3 +57,13 @@ def add_service_errors(form, exc) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, exc)
+
+
+def message_service_errors(request, exc) -> None:
+    """Show a service's refusal as one flash message per text (for views that act and redirect, without a form):
+    a ValidationError's messages (field or not), or the text of any other exception (PermissionDenied ...)."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+
+    for text in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
+        messages.error(request, text)

@@ -41,3 +41,15 @@ def make_ci(cmdb_ref, orgs):
 def _fast_password_hasher(settings):
     """The root ``users`` fixture hashes ten passwords per test; PBKDF2 at production cost dominated setup time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def rel(cmdb_ref):
+    """rel(type_code, source, target): a relation written directly (no service checks) for graph tests."""
+    from egov_cmdb.models import Relation
+
+    def _rel(code, source, target):
+        rt = cmdb_ref["rel"][code]
+        return Relation.objects.create(type=rt, source=source, target=target, cardinality=rt.cardinality)
+
+    return _rel

@@ -7,17 +7,6 @@ from egov_cmdb.services.impact import MAX_DEPTH, impact_of
 
 
 @pytest.fixture
-def rel(cmdb_ref):
-    from egov_cmdb.models import Relation
-
-    def _rel(code, source, target):
-        rt = cmdb_ref["rel"][code]
-        return Relation.objects.create(type=rt, source=source, target=target, cardinality=rt.cardinality)
-
-    return _rel
-
-
-@pytest.fixture
 def stack(make_ci, rel):
     """业务系统 → 数据库 → 虚拟机 → Hypervisor → 服务器 → 接入交换机 → 核心交换机; 服务器 安装于 机柜 属于 机房."""
     s = {

@@ -10,17 +10,6 @@ from egov_cmdb.services.impact import topology_graph
 
 
 @pytest.fixture
-def rel(cmdb_ref):
-    from egov_cmdb.models import Relation
-
-    def _rel(code, source, target):
-        rt = cmdb_ref["rel"][code]
-        return Relation.objects.create(type=rt, source=source, target=target, cardinality=rt.cardinality)
-
-    return _rel
-
-
-@pytest.fixture
 def world(make_ci, rel):
     """锦江 system on centre infrastructure; it also calls the centre's identity platform (another system)."""
     w = {

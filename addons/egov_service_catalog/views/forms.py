@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov_base.generic.forms import message_service_errors
+
 from .. import forms_engine
 from ..models import ServiceForm, ServiceItem
 from ..services import catalog as catalog_services
@@ -54,8 +56,7 @@ def _designer(request, *, item, kind, form):
         except ValidationError as exc:
             if request.headers.get("Accept", "").startswith("application/json"):
                 return JsonResponse({"ok": False, "errors": exc.messages}, status=400)
-            for m in exc.messages:
-                messages.error(request, m)
+            message_service_errors(request, exc)
             return redirect(request.path)
         if request.headers.get("Accept", "").startswith("application/json"):
             return JsonResponse({"ok": True, "version": saved.version,

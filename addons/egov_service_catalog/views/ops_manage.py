@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from egov_base.audit.services import record_event
+from egov_base.generic.forms import message_service_errors
 from egov_base.scope import scope_queryset
 
 from ..models import (
@@ -278,9 +279,7 @@ def bill_action(request, pk, action):
                                  dispute=action == "dispute")
             messages.success(request, gettext("账单已确认。") if action == "confirm" else gettext("已提出异议。"))
     except ValidationError as exc:
-        for msgs in form_errors(exc).values():
-            for m in msgs:
-                messages.error(request, m)
+        message_service_errors(request, exc)
     return redirect("egov_service_catalog:ops_bill", pk=bill.pk)
 
 
@@ -302,9 +301,7 @@ def deliverable_action(request, pk, action):
                                            score=int(score) if score and score.isdigit() else None)
             messages.success(request, gettext("验收通过。") if action == "accept" else gettext("已退回整改。"))
     except ValidationError as exc:
-        for msgs in form_errors(exc).values():
-            for m in msgs:
-                messages.error(request, m)
+        message_service_errors(request, exc)
     return redirect(d.get_absolute_url())
 
 
@@ -320,9 +317,7 @@ def ticket_action(request, pk):
                               resolution=request.POST.get("resolution", ""))
         messages.success(request, gettext("工单已更新。"))
     except ValidationError as exc:
-        for msgs in form_errors(exc).values():
-            for m in msgs:
-                messages.error(request, m)
+        message_service_errors(request, exc)
     return redirect(t.get_absolute_url())
 
 
@@ -336,9 +331,7 @@ def feedback_action(request, pk):
                                 close=request.POST.get("close") == "1")
         messages.success(request, gettext("已答复。"))
     except ValidationError as exc:
-        for msgs in form_errors(exc).values():
-            for m in msgs:
-                messages.error(request, m)
+        message_service_errors(request, exc)
     return redirect(fb.get_absolute_url())
 
 
@@ -357,9 +350,7 @@ def survey_action(request, pk, action):
             feedback.survey_close(user=request.user, survey=s)
             messages.success(request, gettext("问卷已结束。"))
     except ValidationError as exc:
-        for msgs in form_errors(exc).values():
-            for m in msgs:
-                messages.error(request, m)
+        message_service_errors(request, exc)
     return redirect(s.get_absolute_url())
 
 

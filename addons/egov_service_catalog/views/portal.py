@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov_base.audit.services import record_event
+from egov_base.generic.forms import message_service_errors
 
 from .. import forms_engine, selectors
 from ..models import ServiceCategory, ServiceItem, ServiceRequest, Subscription
@@ -49,10 +50,7 @@ def catalog(request):
     q = request.GET.get("q", "").strip()
     stype = request.GET.get("type", "")
     items = selectors.published_items(user, q=q, category=cat, service_type=stype)
-    my_reqs = list(selectors.my_requests(user, limit=6)) if user.organization_id else []
-    for r in my_reqs:
-        r.stages = selectors.progress(r)
-        r.percent = selectors.progress_percent(r.stages)
+    my_reqs = selectors.my_requests_with_progress(user, limit=6)
     ctx = {
         "tree": selectors.category_tree(only_with_published=True), "category": cat, "q": q, "type": stype,
         "types": ServiceItem.ServiceType.choices, "items": items[:60], "item_count": items.count(),
@@ -235,8 +233,7 @@ def portal_request_action(request, pk):
         else:
             messages.error(request, _("未知的操作。"))
     except (ValidationError, PermissionDenied) as exc:
-        for m in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
-            messages.error(request, m)
+        message_service_errors(request, exc)
     except Exception as exc:
         if exc.__class__.__name__ != "TransitionError":
             raise
@@ -322,6 +319,5 @@ def portal_capability_secret(request, pk):
         sub.refresh_from_db()
         return _subscription_page(request, sub, secret=secret)  # shown once, on this response only (no-store)
     except (ValidationError, PermissionDenied) as exc:
-        for m in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
-            messages.error(request, m)
+        message_service_errors(request, exc)
     return redirect("egov_service_catalog:portal_subscription", pk=sub.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov_base.audit.services import record_event
+from egov_base.generic.forms import message_service_errors
 from egov_base.scope import scope_queryset
 
 from .. import forms_engine, selectors
@@ -33,12 +34,7 @@ def _perm(user, codename):
         raise PermissionDenied(_("您没有访问该页面的权限。"))
 
 
-def _messages_from(request, exc):
-    if isinstance(exc, ValidationError):
-        for m in exc.messages:
-            messages.error(request, m)
-    else:
-        messages.error(request, str(exc))
+_messages_from = message_service_errors
 
 
 # --- catalog management ----------------------------------------------------------------------------------------
